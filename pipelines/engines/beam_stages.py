@@ -1,0 +1,188 @@
+"""Beam-native parts of the stages that need a global view: exact dedup and the Parquet sink.
+
+Why it exists: a per-record step runs anywhere through the adapter, but "is this text a
+duplicate?" and "which shard does this record go to?" need every record at once. Here those
+decisions are shuffles, with exactly the rules of the local engine so both engines publish the
+same records in the same files:
+
+- :class:`ExactDedup`: records grouped by ``content_hash`` (a combiner, so a hash shared by
+  millions of boilerplate pages never materialises as one list); the survivor is the record
+  with the highest ``quality.quality_score``, then the smallest ``id``
+  (:mod:`lingoloom.filters.exact_dedup`'s rule); the others are counted
+  ``dropped/exact_duplicate/<lang>``.
+- :class:`WriteHubParquet`: records grouped by language, sorted by ``id``, split into ``n``
+  contiguous shards of at most ``max_rows_per_shard`` rows, written as
+  ``data/<lang>/train-0000k-of-0000n.parquet`` through the project's Parquet writer (schema
+  validation, zstd, atomic rename); ``gs://``/``s3://`` outputs are written locally then
+  uploaded through Beam's ``FileSystems`` (an object appears only once complete).
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+
+from lingoloom.pipelines.engines.beam_adapter import Element, count, to_document
+from lingoloom.pipelines.steps import STAT_DROPPED, STAT_IN, STAT_KEPT, UNKNOWN_LANGUAGE, drop_key, kept_key
+from lingoloom.pipelines.writers.parquet import language_shard_path, shard_file_name, write_rows_atomic
+from lingoloom.schemas.record import document_to_row
+
+EXACT_DEDUP_STAGE = "exact_dedup"
+EXACT_DUPLICATE = "exact_duplicate"
+WRITE_STAGE = "write"
+
+
+def _language(element: Element) -> str:
+    return element.get("language") or UNKNOWN_LANGUAGE
+
+
+def survivor_key(element: Element) -> tuple[float, str]:
+    """Smaller is better: highest quality score first, then smallest id."""
+    score = (element.get("quality") or {}).get("quality_score")
+    return (-float(score or 0.0), element["id"])
+
+
+class _PickSurvivor(beam.CombineFn):
+    """Accumulator: (best key, best record, {language: records seen})."""
+
+    def create_accumulator(self):
+        return (None, None, {})
+
+    def add_input(self, accumulator, element):
+        best_key, best, seen = accumulator
+        language = _language(element)
+        seen[language] = seen.get(language, 0) + 1
+        key = survivor_key(element)
+        if best_key is None or key < best_key:
+            return (key, element, seen)
+        return (best_key, best, seen)
+
+    def merge_accumulators(self, accumulators):
+        best_key, best, seen = None, None, {}
+        for key, element, counts in accumulators:
+            for language, n in counts.items():
+                seen[language] = seen.get(language, 0) + n
+            if key is not None and (best_key is None or key < best_key):
+                best_key, best = key, element
+        return (best_key, best, seen)
+
+    def extract_output(self, accumulator):
+        _, best, seen = accumulator
+        return best, seen
+
+
+def _emit_survivor(keyed: tuple[str, tuple[Element, dict[str, int]]]) -> Iterator[Element]:
+    _, (survivor, seen) = keyed
+    kept_language = _language(survivor)
+    for language, n in seen.items():
+        count(EXACT_DEDUP_STAGE, STAT_IN, value=n)
+        dropped = n - 1 if language == kept_language else n
+        if dropped:
+            count(
+                EXACT_DEDUP_STAGE,
+                STAT_DROPPED,
+                drop_key(EXACT_DUPLICATE),
+                drop_key(EXACT_DUPLICATE, language),
+                value=dropped,
+            )
+    count(EXACT_DEDUP_STAGE, STAT_KEPT, kept_key(kept_language))
+    yield survivor
+
+
+def _by_content_hash(element: Element) -> tuple[str, Element]:
+    digest = element.get("content_hash")
+    if not digest:
+        raise ValueError(
+            f"record {element.get('id')!r} has no content_hash: the per-record steps must end with "
+            "ContentHash (lingoloom.filters.exact_dedup) before exact dedup"
+        )
+    return digest, element
+
+
+class ExactDedup(beam.PTransform):
+    """Keep one record per ``content_hash`` (the local engine's survivor rule)."""
+
+    def expand(self, records):
+        return (
+            records
+            | "KeyByHash" >> beam.Map(_by_content_hash)
+            | "PickSurvivor" >> beam.CombinePerKey(_PickSurvivor())
+            | "Emit" >> beam.FlatMap(_emit_survivor)
+        )
+
+
+def shard_bounds(n_rows: int, max_rows_per_shard: int) -> list[tuple[int, int]]:
+    """``[(start, stop)]`` of ``n`` contiguous, near-equal shards of at most ``max_rows_per_shard`` rows."""
+    if max_rows_per_shard < 1:
+        raise ValueError(f"max_rows_per_shard must be >= 1, got {max_rows_per_shard}")
+    n = max(1, math.ceil(n_rows / max_rows_per_shard))
+    size, extra = divmod(n_rows, n)
+    bounds, start = [], 0
+    for index in range(n):
+        stop = start + size + (1 if index < extra else 0)
+        bounds.append((start, stop))
+        start = stop
+    return bounds
+
+
+def _is_remote(path: str) -> bool:
+    return "://" in path and not path.startswith("file://")
+
+
+def shard_destination(out_dir: str, language: str, index: int, n: int) -> str:
+    """Where shard ``index`` of ``n`` of ``language`` goes, locally or on any Beam filesystem."""
+    if _is_remote(out_dir):
+        return FileSystems.join(out_dir, "data", language, shard_file_name(index, n))
+    return str(language_shard_path(out_dir.removeprefix("file://"), language, index, n))
+
+
+def write_rows(rows: list[dict[str, Any]], destination: str) -> None:
+    """Validate and write rows to ``destination`` (local: atomic rename; remote: local file, then upload)."""
+    if not _is_remote(destination):
+        write_rows_atomic(rows, destination)
+        return
+    with tempfile.TemporaryDirectory(prefix="lingoloom-shard-") as tmp:
+        local = write_rows_atomic(rows, Path(tmp) / "shard.parquet")
+        with open(local, "rb") as source, FileSystems.create(destination) as sink:
+            shutil.copyfileobj(source, sink, length=1 << 20)
+
+
+class _WriteLanguage(beam.DoFn):
+    def __init__(self, out_dir: str, max_rows_per_shard: int):
+        super().__init__()
+        self._out_dir = out_dir
+        self._max_rows = max_rows_per_shard
+
+    def process(self, keyed: tuple[str, Any]) -> Iterator[tuple[str, str, int]]:
+        language, elements = keyed
+        rows = sorted((document_to_row(to_document(e)) for e in elements), key=lambda row: row["id"])
+        bounds = shard_bounds(len(rows), self._max_rows)
+        for index, (start, stop) in enumerate(bounds):
+            destination = shard_destination(self._out_dir, language, index, len(bounds))
+            write_rows(rows[start:stop], destination)
+            yield language, destination, stop - start
+        count(WRITE_STAGE, STAT_IN, STAT_KEPT, value=len(rows))
+        count(WRITE_STAGE, kept_key(language), value=len(rows))
+
+
+class WriteHubParquet(beam.PTransform):
+    """Write records as ``<out>/data/<lang>/train-0000k-of-0000n.parquet``; outputs ``(lang, path, rows)``."""
+
+    def __init__(self, out_dir: str, max_rows_per_shard: int):
+        super().__init__()
+        self._out_dir = out_dir
+        self._max_rows = max_rows_per_shard
+
+    def expand(self, records):
+        return (
+            records
+            | "KeyByLanguage" >> beam.Map(lambda element: (_language(element), element))
+            | "GroupByLanguage" >> beam.GroupByKey()
+            | "WriteShards" >> beam.ParDo(_WriteLanguage(self._out_dir, self._max_rows))
+        )
