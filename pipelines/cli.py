@@ -6,6 +6,9 @@ on every command. Each area keeps its commands in its own module and mounts its 
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Optional
+
 import typer
 
 app = typer.Typer(
@@ -13,9 +16,56 @@ app = typer.Typer(
     help="Open multilingual web-data curation: crawl/WARC -> text -> language -> quality -> dedup -> Parquet + card.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 eval_app = typer.Typer(help="Measure a stage against labelled data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def run(
+    ctx: typer.Context,
+    config: Path = typer.Argument(..., exists=True, dir_okay=False, help="Run definition, e.g. runs/<name>.yaml."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1, help="Worker processes (default: engine.workers)."),
+    engine: Optional[str] = typer.Option(None, "--engine", help="local (datatrove, default) or beam."),
+    runner: Optional[str] = typer.Option(None, "--runner", help="Beam runner: FnApiRunner (local) or DataflowRunner."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: output.dir or runs/<name>)."),
+    fresh: bool = typer.Option(False, "--fresh", help="Discard unfinished work in the output folder first."),
+) -> None:
+    """Run a pipeline definition. Extra --options after the config go to Beam as pipeline options."""
+    from lingoloom.pipelines.console import run_with_progress
+    from lingoloom.schemas.config import ConfigError, load_run_config
+
+    try:
+        run_config = load_run_config(config)
+    except ConfigError as err:
+        typer.secho(str(err), fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    out_dir = out or run_config.output_dir(config.parent if config.parent.name == "runs" else "runs")
+    run_with_progress(run_config, out_dir, engine=engine, workers=workers, fresh=fresh, runner=runner,
+                      pipeline_args=list(ctx.args))
+
+
+@app.command()
+def inspect(
+    output: Path = typer.Argument(..., exists=True, file_okay=False, help="A dataset folder written by `run`."),
+    rows: int = typer.Option(2, "--rows", min=0, help="Sample rows to show per language."),
+) -> None:
+    """Show the schema, counts per language and sample rows of a dataset folder."""
+    from lingoloom.pipelines.console import inspect_output
+
+    inspect_output(output, rows)
+
+
+@app.command()
+def demo(
+    out: Path = typer.Option(Path("runs/demo"), "--out", help="Output folder."),
+    workers: int = typer.Option(2, "--workers", "-w", min=1, help="Worker processes."),
+) -> None:
+    """Serve the bundled multilingual site on 127.0.0.1, crawl it, and build a dataset from it."""
+    from lingoloom.pipelines.console import run_demo
+
+    run_demo(out, workers)
 
 
 def main() -> None:

