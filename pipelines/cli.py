@@ -11,6 +11,8 @@ from typing import Optional
 
 import typer
 
+from lingoloom.pipelines.publish.cli import publish_command
+
 app = typer.Typer(
     name="lingoloom",
     help="Open multilingual web-data curation: crawl/WARC -> text -> language -> quality -> dedup -> Parquet + card.",
@@ -20,6 +22,7 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Measure a stage against labelled data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+app.command("publish")(publish_command)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
