@@ -15,6 +15,7 @@ unmodified client (``HfApi.create_repo``, ``create_commit``, ``list_repo_tree`` 
 - ``POST /api/{type}s/{repo}/commit/{rev}``                    ndjson commit
 - ``GET  /api/{type}s/{repo}/tree/{rev}[/{path}]``             tree listing, paginated with a ``Link`` header
 - ``GET  /{prefix}{repo}/resolve/{rev}/{path}``                file content
+- ``GET  /api/agent-harnesses``                                the registry the client reads for its user agent
 
 Failures are injected with :meth:`HubServer.fail`: an HTTP status, or a connection dropped after
 reading part of the request body. Every request and every completed LFS upload is recorded so that
@@ -277,6 +278,7 @@ class _Handler(BaseHTTPRequestHandler):
     _ROUTES = (
         ("POST", r"^/api/repos/create$", "_create_repo"),
         ("POST", r"^/api/validate-yaml$", "_validate_yaml"),
+        ("GET", r"^/api/agent-harnesses$", "_agent_harnesses"),
         ("POST", r"^/api/(?P<t>\w+)s/(?P<repo>[^/]+/[^/]+)/preupload/(?P<rev>[^/]+)$", "_preupload"),
         ("POST", r"^/api/(?P<t>\w+)s/(?P<repo>[^/]+/[^/]+)/commit/(?P<rev>[^/]+)$", "_commit"),
         ("POST", r"^/api/(?P<t>\w+)s/(?P<repo>[^/]+/[^/]+)/branch/(?P<branch>[^/]+)$", "_create_branch"),
@@ -301,7 +303,7 @@ class _Handler(BaseHTTPRequestHandler):
                 params = {k: unquote(v) if v else v for k, v in match.groupdict().items()}
                 if name in ("_lfs_batch", "_resolve"):
                     params["t"] = (params["t"] or "models/")[:-2]  # URL prefix "datasets/" -> repo type "dataset"
-                presigned = name in ("_lfs_put", "_lfs_put_part", "_lfs_complete", "_resolve")
+                presigned = name in ("_lfs_put", "_lfs_put_part", "_lfs_complete", "_resolve", "_agent_harnesses")
                 if not presigned and not self._authorized():
                     return
                 with self.state.lock:
@@ -345,6 +347,10 @@ class _Handler(BaseHTTPRequestHandler):
         found.branches[branch] = dict(found.branches[start])
         found.heads[branch] = found.heads[start]
         self._send(200, {})
+
+    def _agent_harnesses(self) -> None:
+        """The registry the client fetches to name AI agents in its user agent: empty here."""
+        self._send(200, {"standardEnvVars": [], "harnesses": {}})
 
     def _validate_yaml(self) -> None:
         body = json.loads(self._read_body())

@@ -32,8 +32,11 @@ def output(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def hub():
+def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """A local Hub; the client's own calls to ``constants.ENDPOINT`` go to it too, never to huggingface.co."""
     with HubServer(multipart_threshold=64 * 1024, chunk_size=32 * 1024, page_size=3) as server:
+        monkeypatch.setattr(huggingface_hub.constants, "ENDPOINT", server.endpoint)
+        monkeypatch.setattr(huggingface_hub.constants, "AGENT_HARNESSES_PATH", str(tmp_path / "agents.json"))
         yield server
 
 
@@ -157,7 +160,7 @@ def test_cli_publishes_with_env_token_and_never_prints_it(output: Path, hub: Hub
     hub.fail("PUT", r"/lfs/[0-9a-f]{64}$", drop=True)
     hub.fail("POST", r"/commit/main$", status=500)
 
-    wrong = _cli(["publish", str(output), "--repo", REPO], {**env, "HF_TOKEN": "hf_wrong_secret_value"})
+    wrong = _cli(["publish", str(output), "--repo", REPO], {**env, "HF_TOKEN": "hf_wrong_secret_value", "HF_HUB_VERBOSITY": "warning"})
     assert wrong.returncode == 1
     assert "error:" in wrong.stderr and "Traceback" not in wrong.stderr
     assert "hf_wrong_secret_value" not in wrong.stdout + wrong.stderr
