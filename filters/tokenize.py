@@ -1,0 +1,153 @@
+"""Word segmentation for every script, offline, with a fallback that never measures a language as one word.
+
+Why it exists: the quality signals (words per document, mean word length, n-gram repetition,
+stopwords) are only meaningful when "word" means something sensible for the language. Thai, Lao,
+Khmer, Burmese, Chinese and Japanese do not separate words with spaces; a whitespace tokenizer
+sees a whole paragraph as one word and the filters then delete the language.
+
+Resolution order for a language pack:
+
+1. ``datatrove``: datatrove's own word tokenizer for the language (spaCy blank pipelines,
+   jieba, SudachiPy, pythainlp, laonlp, khmer-nltk, indic-nlp ... installed from PyPI and used
+   without any download), so thresholds taken from FineWeb-2 mean what they meant there;
+2. ``script``: :class:`ScriptTokenizer`, a dependency-free segmenter by Unicode script:
+   one token per Han/Kana character, syllables for Tibetan (tsheg) and Burmese (syllable
+   rule), grapheme clusters for Thai/Lao/Khmer, letter/number runs elsewhere, punctuation as
+   separate tokens (as spaCy does).
+
+A tokenizer that cannot load or fails on its probe text is replaced by ``script`` with a
+warning, so a missing optional package degrades the measurement, never crashes the run.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import TYPE_CHECKING, Protocol
+
+import regex
+from loguru import logger
+
+if TYPE_CHECKING:
+    from lingoloom.schemas.language_pack import LanguagePack
+
+_HAN_KANA = r"\p{Han}\p{Hiragana}\p{Katakana}\u30FC\u3005"
+_CLUSTER_SCRIPTS = r"\p{Thai}\p{Lao}\p{Khmer}"
+_TIBETAN_LETTERS = r"\u0F00-\u0F0A\u0F13-\u0FFF"
+_MYANMAR = r"\u1000-\u109F\uA9E0-\uA9FF\uAA60-\uAA7F"
+
+_TOKEN_RE = regex.compile(
+    rf"[{_HAN_KANA}]"
+    rf"|[{_TIBETAN_LETTERS}]+"
+    rf"|[{_MYANMAR}]+"
+    rf"|[{_CLUSTER_SCRIPTS}]+"
+    rf"|(?:[\p{{L}}\p{{M}}\p{{N}}_]+(?:['’\-.][\p{{L}}\p{{M}}\p{{N}}_]+)*)"
+    rf"|[^\s\u0f0b]",
+    regex.V1,
+)
+# A Burmese syllable starts at a consonant or independent vowel that is not stacked under
+# the previous one (U+1039 virama) and not killed by an asat (U+103A) or stacker after it.
+_MYANMAR_SYLLABLE_START = regex.compile(r"(?<!\u1039)(?=[\u1000-\u102A\u103F\u104C-\u104F](?![\u103A\u1039]))")
+_MYANMAR_RUN = regex.compile(rf"[{_MYANMAR}]")
+_TIBETAN_RUN = regex.compile(rf"[{_TIBETAN_LETTERS}]")
+_CLUSTER_RUN = regex.compile(rf"[{_CLUSTER_SCRIPTS}]")
+_GRAPHEME = regex.compile(r"\X")
+
+#: Probe text used to check a tokenizer works offline before trusting it.
+PROBE_TEXT = "Offline probe 123. 测试 テスト ทดสอบ"
+
+
+class WordTokenizer(Protocol):
+    """What the filters need from a tokenizer (datatrove's ``WordTokenizer`` fits)."""
+
+    def word_tokenize(self, text: str) -> list[str]: ...
+
+
+class ScriptTokenizer:
+    """Dependency-free segmentation by Unicode script (see module docstring)."""
+
+    name = "script"
+
+    def word_tokenize(self, text: str) -> list[str]:
+        tokens: list[str] = []
+        for token in _TOKEN_RE.findall(text):
+            first = token[0]
+            if len(token) > 1 and _MYANMAR_RUN.match(first):
+                tokens.extend(part for part in _MYANMAR_SYLLABLE_START.split(token) if part)
+            elif len(token) > 1 and _CLUSTER_RUN.match(first):
+                tokens.extend(_GRAPHEME.findall(token))
+            elif "\u0f0b" in token and _TIBETAN_RUN.match(first):
+                tokens.extend(part for part in token.split("\u0f0b") if part)
+            else:
+                tokens.append(token)
+        return tokens
+
+
+class WhitespaceTokenizer:
+    """Split on whitespace only (useful for scripts that separate words and where punctuation is rare)."""
+
+    name = "whitespace"
+
+    def word_tokenize(self, text: str) -> list[str]:
+        return text.split()
+
+
+_LOCK = threading.Lock()
+
+
+def _datatrove_tokenizer(language: str) -> WordTokenizer:
+    from datatrove.utils.word_tokenizers import load_word_tokenizer
+
+    return load_word_tokenizer(language)
+
+
+@lru_cache(maxsize=None)
+def get_tokenizer(name: str, languages: tuple[str, ...]) -> WordTokenizer:
+    """The tokenizer ``name`` for the first of ``languages`` (labels like ``tha_Thai`` or datatrove codes) that works.
+
+    Loaded once per process. Falls back to the script tokenizer (with a warning) when the
+    requested one is not installed, not assigned to the language, or fails on a probe text offline.
+    """
+    if name == "script":
+        return script_tokenizer()
+    if name == "whitespace":
+        return WhitespaceTokenizer()
+    if name != "datatrove":
+        raise ValueError(f"unknown tokenizer {name!r}: use 'datatrove', 'script' or 'whitespace'")
+    errors = []
+    with _LOCK:
+        for language in languages:
+            try:
+                tokenizer = _datatrove_tokenizer(language)
+                tokenizer.word_tokenize(PROBE_TEXT)
+                return tokenizer
+            except Exception as err:  # ImportError, missing model, no assignment: try the next, then fall back
+                errors.append(f"{language}: {type(err).__name__}: {err}")
+    logger.warning(
+        f"no datatrove word tokenizer works offline for {languages} ({'; '.join(errors)}); "
+        "using the script-based tokenizer instead"
+    )
+    return script_tokenizer()
+
+
+def tokenizer_for_pack(pack: "LanguagePack", label: str | None = None) -> WordTokenizer:
+    """The tokenizer a pack asks for, for ``label`` (default: the pack's own label)."""
+    label = label or pack.label
+    candidates = [pack.tokenizer_language] if pack.tokenizer_language and label == pack.label else []
+    candidates += [label, label.split("_", 1)[0]]
+    return get_tokenizer(pack.tokenizer, tuple(dict.fromkeys(candidates)))
+
+
+@lru_cache(maxsize=1)
+def script_tokenizer() -> ScriptTokenizer:
+    """The shared script-based tokenizer."""
+    return ScriptTokenizer()
+
+
+def tokenizer_name(tokenizer: WordTokenizer) -> str:
+    """A short human name for a resolved tokenizer (for reports and ``languages check``)."""
+    name = getattr(tokenizer, "name", None)
+    if isinstance(name, str):
+        return name
+    language = getattr(tokenizer, "language", None)
+    return f"datatrove:{type(tokenizer).__name__}" + (f"({language})" if language else "")
