@@ -16,8 +16,10 @@ from datatrove.data import Document
 
 from lingoloom.filters.exact_dedup import content_hash
 from lingoloom.pipelines.engines.beam_adapter import ApplySteps, RunDatatroveSteps, stats_from_metrics, to_document, to_element
-from lingoloom.pipelines.engines.beam_stages import ExactDedup, WriteHubParquet, shard_bounds
+from lingoloom.pipelines.engines.beam_stages import ExactDedup, WriteHubParquet
 from lingoloom.pipelines.steps import RecordStep, run_steps
+from lingoloom.pipelines.writers.shards import shard_of
+from lingoloom.schemas.record import RECORD_SCHEMA
 
 # Worker processes cannot import this test module: ship its classes by value.
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
@@ -125,26 +127,25 @@ def test_exact_dedup_keeps_best_quality_then_smallest_id():
     assert "dropped/exact_duplicate/fra_Latn" not in stats
 
 
-@pytest.mark.parametrize("n_rows,max_rows,expected", [
-    (0, 10, [(0, 0)]), (10, 10, [(0, 10)]), (11, 10, [(0, 6), (6, 11)]), (25, 10, [(0, 9), (9, 17), (17, 25)]),
-])
-def test_shard_bounds_are_contiguous_and_bounded(n_rows, max_rows, expected):
-    assert shard_bounds(n_rows, max_rows) == expected
-
-
-def test_parquet_sink_writes_hub_layout_sorted_by_id(tmp_path):
+def test_parquet_sink_writes_hub_layout_with_the_shared_shard_rule(tmp_path):
     records = [dict(_dedup_element(f"id{i:02d}", f"text {i}", lang, 0.1), fetch_time="2024-01-02T03:04:05Z",
-                    _body=b"dropped before writing")
-               for i, lang in zip(range(7), ["eng_Latn", "fra_Latn"] * 4)]
+                    _body=b"internal keys are not written")
+               for i, lang in zip(range(9), ["eng_Latn", "fra_Latn"] * 5)]
     with beam.Pipeline(runner="FnApiRunner", options=_options()) as pipeline:
-        _ = pipeline | beam.Create(records[::-1]) | WriteHubParquet(str(tmp_path), max_rows_per_shard=3)
+        _ = pipeline | beam.Create(records[::-1]) | WriteHubParquet(str(tmp_path), max_rows_per_shard=2,
+                                                                    max_bytes_per_shard=1 << 20)
     eng = sorted((tmp_path / "data" / "eng_Latn").iterdir())
-    assert [p.name for p in eng] == ["train-00000-of-00002.parquet", "train-00001-of-00002.parquet"]
-    ids = [pq.read_table(p).column("id").to_pylist() for p in eng]
-    assert ids == [["id00", "id02"], ["id04", "id06"]]
-    fra = pq.read_table(tmp_path / "data" / "fra_Latn" / "train-00000-of-00001.parquet")
-    assert fra.column("id").to_pylist() == ["id01", "id03", "id05"]
-    assert str(fra.column("fetch_time").type) == "timestamp[us, tz=UTC]"
-    assert stats_from_metrics(pipeline.result)["write"]["kept/eng_Latn"] == 4
+    assert [p.name for p in eng] == ["train-00000-of-00003.parquet", "train-00001-of-00003.parquet",
+                                     "train-00002-of-00003.parquet"]
+    eng_ids = sorted(r["id"] for r in records if r["language"] == "eng_Latn")
+    for index, path in enumerate(eng):
+        ids = pq.read_table(path).column("id").to_pylist()
+        assert ids == sorted(i for i in eng_ids if shard_of(i, 3) == index)
+    fra = sorted((tmp_path / "data" / "fra_Latn").iterdir())
+    assert len(fra) == 2
+    table = pq.read_table(fra[0])
+    assert table.schema.equals(RECORD_SCHEMA, check_metadata=False)
+    assert str(table.column("fetch_time").type) == "timestamp[us, tz=UTC]"
+    assert stats_from_metrics(pipeline.result)["write"]["kept/eng_Latn"] == 5
     assert not list(tmp_path.rglob("*.tmp"))
     pickle.dumps(records)  # records stay plain data

@@ -10,16 +10,15 @@ same records in the same files:
   with the highest ``quality.quality_score``, then the smallest ``id``
   (:mod:`lingoloom.filters.exact_dedup`'s rule); the others are counted
   ``dropped/exact_duplicate/<lang>``.
-- :class:`WriteHubParquet`: records grouped by language, sorted by ``id``, split into ``n``
-  contiguous shards of at most ``max_rows_per_shard`` rows, written as
-  ``data/<lang>/train-0000k-of-0000n.parquet`` through the project's Parquet writer (schema
-  validation, zstd, atomic rename); ``gs://``/``s3://`` outputs are written locally then
-  uploaded through Beam's ``FileSystems`` (an object appears only once complete).
+- :class:`WriteHubParquet`: the shard rule of :mod:`lingoloom.pipelines.writers.shards` as a
+  shuffle (rows and text bytes per language -> shard count; shard = hash of id; rows sorted by
+  id), written as ``data/<lang>/train-0000k-of-0000n.parquet`` through the project's Parquet
+  writer (schema validation, zstd, atomic rename); ``gs://``/``s3://`` outputs are written
+  locally then uploaded through Beam's ``FileSystems`` (an object appears only once complete).
 """
 
 from __future__ import annotations
 
-import math
 import shutil
 import tempfile
 from pathlib import Path
@@ -31,6 +30,7 @@ from apache_beam.io.filesystems import FileSystems
 from lingoloom.pipelines.engines.beam_adapter import Element, count, to_document
 from lingoloom.pipelines.steps import STAT_DROPPED, STAT_IN, STAT_KEPT, UNKNOWN_LANGUAGE, drop_key, kept_key
 from lingoloom.pipelines.writers.parquet import language_shard_path, shard_file_name, write_rows_atomic
+from lingoloom.pipelines.writers.shards import shard_count, shard_of
 from lingoloom.schemas.record import document_to_row
 
 EXACT_DEDUP_STAGE = "exact_dedup"
@@ -117,20 +117,6 @@ class ExactDedup(beam.PTransform):
         )
 
 
-def shard_bounds(n_rows: int, max_rows_per_shard: int) -> list[tuple[int, int]]:
-    """``[(start, stop)]`` of ``n`` contiguous, near-equal shards of at most ``max_rows_per_shard`` rows."""
-    if max_rows_per_shard < 1:
-        raise ValueError(f"max_rows_per_shard must be >= 1, got {max_rows_per_shard}")
-    n = max(1, math.ceil(n_rows / max_rows_per_shard))
-    size, extra = divmod(n_rows, n)
-    bounds, start = [], 0
-    for index in range(n):
-        stop = start + size + (1 if index < extra else 0)
-        bounds.append((start, stop))
-        start = stop
-    return bounds
-
-
 def _is_remote(path: str) -> bool:
     return "://" in path and not path.startswith("file://")
 
@@ -153,36 +139,70 @@ def write_rows(rows: list[dict[str, Any]], destination: str) -> None:
             shutil.copyfileobj(source, sink, length=1 << 20)
 
 
-class _WriteLanguage(beam.DoFn):
-    def __init__(self, out_dir: str, max_rows_per_shard: int):
+def _text_bytes(element: Element) -> tuple[str, tuple[int, int]]:
+    return _language(element), (1, len((element.get("text") or "").encode("utf-8")))
+
+
+def _sum_pairs(pairs) -> tuple[int, int]:
+    rows = size = 0
+    for n, b in pairs:
+        rows += n
+        size += b
+    return rows, size
+
+
+def _route(element: Element, shards: dict[str, int]) -> tuple[tuple[str, int, int], Element]:
+    language = _language(element)
+    n = shards[language]
+    return (language, shard_of(element["id"], n), n), element
+
+
+class _WriteShard(beam.DoFn):
+    def __init__(self, out_dir: str):
         super().__init__()
         self._out_dir = out_dir
-        self._max_rows = max_rows_per_shard
 
-    def process(self, keyed: tuple[str, Any]) -> Iterator[tuple[str, str, int]]:
-        language, elements = keyed
-        rows = sorted((document_to_row(to_document(e)) for e in elements), key=lambda row: row["id"])
-        bounds = shard_bounds(len(rows), self._max_rows)
-        for index, (start, stop) in enumerate(bounds):
-            destination = shard_destination(self._out_dir, language, index, len(bounds))
-            write_rows(rows[start:stop], destination)
-            yield language, destination, stop - start
+    def process(self, keyed: tuple[tuple[str, int, int], Any]) -> Iterator[tuple[str, str, int]]:
+        (language, index, n), elements = keyed
+        rows = sorted(
+            (document_to_row(to_document(e)) for e in elements if e is not None), key=lambda row: row["id"]
+        )
+        destination = shard_destination(self._out_dir, language, index, n)
+        write_rows(rows, destination)
         count(WRITE_STAGE, STAT_IN, STAT_KEPT, value=len(rows))
         count(WRITE_STAGE, kept_key(language), value=len(rows))
+        yield language, destination, len(rows)
 
 
 class WriteHubParquet(beam.PTransform):
-    """Write records as ``<out>/data/<lang>/train-0000k-of-0000n.parquet``; outputs ``(lang, path, rows)``."""
+    """Write records as ``<out>/data/<lang>/train-0000k-of-0000n.parquet``; outputs ``(lang, path, rows)``.
 
-    def __init__(self, out_dir: str, max_rows_per_shard: int):
+    Shard count and routing follow :mod:`lingoloom.pipelines.writers.shards` (count per language
+    from rows and text bytes, shard = hash of id, rows sorted by id), so both engines write the
+    same records to the same files; every shard ``0..n-1`` is written, even an empty one.
+    """
+
+    def __init__(self, out_dir: str, max_rows_per_shard: int, max_bytes_per_shard: int):
         super().__init__()
         self._out_dir = out_dir
         self._max_rows = max_rows_per_shard
+        self._max_bytes = max_bytes_per_shard
 
     def expand(self, records):
-        return (
+        max_rows, max_bytes = self._max_rows, self._max_bytes
+        shards = (
             records
-            | "KeyByLanguage" >> beam.Map(lambda element: (_language(element), element))
-            | "GroupByLanguage" >> beam.GroupByKey()
-            | "WriteShards" >> beam.ParDo(_WriteLanguage(self._out_dir, self._max_rows))
+            | "Size" >> beam.Map(_text_bytes)
+            | "SizePerLanguage" >> beam.CombinePerKey(_sum_pairs)
+            | "ShardCount" >> beam.MapTuple(lambda lang, size: (lang, shard_count(size[0], size[1], max_rows, max_bytes)))
+        )
+        routed = records | "Route" >> beam.Map(_route, shards=beam.pvalue.AsDict(shards))
+        every_shard = shards | "EveryShard" >> beam.FlatMapTuple(
+            lambda lang, n: [((lang, index, n), None) for index in range(n)]
+        )
+        return (
+            (routed, every_shard)
+            | "Together" >> beam.Flatten()
+            | "GroupByShard" >> beam.GroupByKey()
+            | "WriteShards" >> beam.ParDo(_WriteShard(self._out_dir))
         )

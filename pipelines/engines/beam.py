@@ -1,0 +1,145 @@
+"""The Beam engine: the same run definition on the local FnApiRunner or on Google Cloud Dataflow.
+
+Why it exists: users outgrow one machine. This engine builds one Beam pipeline from a
+:class:`~lingoloom.schemas.config.RunConfig` that reads like the design's data flow::
+
+    inputs -> ReadInputs -> ApplySteps(record_steps) -> ExactDedup -> [MinHash] -> WriteHubParquet
+
+The per-record chain is the local engine's own step objects (:func:`record_steps`) run by the
+generic adapter; global stages are Beam-native shuffles with the local engine's rules. After
+the pipeline finishes, the Beam counters become the run's stats (``{stage: {key: count}}``),
+which :func:`lingoloom.pipelines.run.finalize` turns into ``stats/stats.json``, the card and
+the manifest, exactly as for the local engine.
+
+Runners: ``FnApiRunner`` (local default, multi-processing with ``workers`` processes) and
+``DataflowRunner`` (any extra Beam option passes through, e.g. ``--project``). The
+``DirectRunner`` is refused because it may switch to the Prism runner, which downloads a binary.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Sequence
+
+import apache_beam as beam
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+from apache_beam.runners.runner import PipelineResult, PipelineState
+
+from lingoloom.pipelines.engines.beam_adapter import ApplySteps, stats_from_metrics
+from lingoloom.pipelines.engines.beam_stages import ExactDedup, WriteHubParquet
+from lingoloom.pipelines.graph import global_stages, record_steps
+from lingoloom.pipelines.sources.acquire import resolve_inputs
+from lingoloom.pipelines.sources.beam_io import ReadInputs
+from lingoloom.pipelines.sources.inputs import InputFile
+from lingoloom.pipelines.stats import RunStats
+from lingoloom.schemas.config import RunConfig, TableInput, WarcInput
+
+LOCAL_RUNNER = "FnApiRunner"
+_REFUSED_RUNNERS = {
+    "DirectRunner": "it may hand the job to the Prism runner, which downloads a binary",
+    "PrismRunner": "it downloads a binary at run time",
+}
+_log = logging.getLogger(__name__)
+
+
+def _has_option(args: Sequence[str], name: str) -> bool:
+    return any(arg == f"--{name}" or arg.startswith(f"--{name}=") for arg in args)
+
+
+def beam_options(runner: str, workers: int, pipeline_args: Sequence[str] = ()) -> PipelineOptions:
+    """Pipeline options for ``runner``: FnApiRunner gets ``workers`` processes unless told otherwise."""
+    if runner in _REFUSED_RUNNERS:
+        raise ValueError(f"runner {runner!r} is not supported: {_REFUSED_RUNNERS[runner]}; use {LOCAL_RUNNER} "
+                         "locally or DataflowRunner on Google Cloud")
+    args = list(pipeline_args)
+    if _has_option(args, "runner"):
+        raise ValueError("pass the runner with --runner of `lingoloom run` (or engine.runner), not among the Beam options")
+    if runner == LOCAL_RUNNER:
+        if not _has_option(args, "direct_num_workers"):
+            args.append(f"--direct_num_workers={workers}")
+        if not _has_option(args, "direct_running_mode"):
+            args.append("--direct_running_mode=multi_processing")
+    options = PipelineOptions(args)
+    options.view_as(StandardOptions).runner = runner
+    return options
+
+
+def beam_input_files(config: RunConfig, work_dir: Path) -> list[InputFile]:
+    """Read tasks for Beam: WARC/table patterns stay patterns (workers expand them on any filesystem);
+    crawl and Common Crawl inputs are acquired first, as for the local engine."""
+    files: list[InputFile] = []
+    for spec in config.inputs:
+        if isinstance(spec, WarcInput):
+            files.extend(InputFile(pattern, "warc", spec.source) for pattern in spec.paths)
+        elif isinstance(spec, TableInput):
+            files.extend(InputFile(pattern, spec.type, spec.source, spec) for pattern in spec.paths)
+        else:
+            files.extend(resolve_inputs(config.model_copy(update={"inputs": [spec]}), work_dir))
+    return files
+
+
+def _check_reachable(files: Sequence[InputFile], out_dir: str, runner: str) -> None:
+    if runner == LOCAL_RUNNER:
+        return
+    local = [f.path for f in files if "://" not in f.path] + ([out_dir] if "://" not in out_dir else [])
+    if local:
+        raise ValueError(f"{runner} workers cannot reach local paths {local[:3]}: put inputs and the output "
+                         "folder on a shared filesystem (gs://...) first")
+
+
+def global_stage_transform(stage: str, config: RunConfig) -> beam.PTransform:
+    """The Beam part of a global stage of :func:`lingoloom.pipelines.graph.global_stages`."""
+    if stage == "exact_dedup":
+        return ExactDedup()
+    if stage == "minhash":
+        try:
+            from lingoloom.filters.minhash.beam import MinHashDedup
+        except ImportError:
+            raise NotImplementedError(
+                "MinHash dedup has no Beam part yet: set `dedup.minhash.enabled: false` to run on Beam, "
+                "or use the local engine"
+            ) from None
+        return MinHashDedup(config.dedup.minhash)
+    raise NotImplementedError(f"global stage {stage!r} has no Beam part; use the local engine for this run")
+
+
+def build_pipeline(pipeline: beam.Pipeline, config: RunConfig, files: Sequence[InputFile], out_dir: str):
+    """Add the whole run to ``pipeline``; returns the PCollection of written shards ``(lang, path, rows)``."""
+    records = pipeline | "Read" >> ReadInputs(files) | "PerRecord" >> ApplySteps(record_steps(config))
+    for stage in global_stages(config):
+        records = records | stage >> global_stage_transform(stage, config)
+    return records | "Write" >> WriteHubParquet(
+        out_dir, config.output.max_rows_per_shard, config.output.max_bytes_per_shard
+    )
+
+
+def _remove_stale_shards(out_dir: str) -> None:
+    data = Path(out_dir) / "data"
+    for path in data.glob("*/*.parquet") if data.exists() else ():
+        path.unlink()
+
+
+def run_beam(config: RunConfig, out_dir: str | Path, runner: str = LOCAL_RUNNER, workers: int = 2,
+             pipeline_args: Sequence[str] = ()) -> RunStats:
+    """Run ``config`` on Beam into ``out_dir`` (local folder or ``gs://``); return the run's stats.
+
+    Blocks until the job finishes (``DataflowRunner`` included) and raises if it did not succeed.
+    """
+    out = str(out_dir)
+    options = beam_options(runner, workers, pipeline_args)
+    work_dir = Path(out) / "work" if "://" not in out else Path("runs") / config.name / "work"
+    files = beam_input_files(config, work_dir)
+    _check_reachable(files, out, runner)
+    if "://" not in out:
+        _remove_stale_shards(out)
+    pipeline = beam.Pipeline(options=options)
+    build_pipeline(pipeline, config, files, out)
+    started = time.time()
+    result: PipelineResult = pipeline.run()
+    state = result.wait_until_finish()
+    if state != PipelineState.DONE:
+        raise RuntimeError(f"Beam job ended in state {state}; see the runner's logs")
+    _log.info("Beam job finished in %.1f s on %s", time.time() - started, runner)
+    return stats_from_metrics(result)
