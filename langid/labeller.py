@@ -1,0 +1,133 @@
+"""From raw texts to final language labels: preparation, prediction, script, ensemble, mixture.
+
+Why it exists: the pipeline step, the evaluation command and the benchmark must produce the same
+labels from the same settings, so the whole decision lives here, independent of datatrove. The
+order of operations for a batch of texts:
+
+1. prepare each text (clean, bounded sample: :mod:`~lingoloom.langid.prepare`) and read its
+   script (:mod:`~lingoloom.langid.scripts`); a text with no letters left is *empty*;
+2. predict the batch with the primary model (one batched call); refine each prediction with the
+   script (:mod:`~lingoloom.langid.refine`);
+3. with a second identifier, predict and refine again, then combine (:mod:`~lingoloom.langid.ensemble`);
+4. for texts with several paragraphs, label each paragraph the same way and aggregate by character
+   share (:mod:`~lingoloom.langid.mixed`); a mixed text takes the largest share as its language and
+   its ``top`` list holds the shares instead of model probabilities.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from lingoloom.langid.backend import Identifier, Prediction
+from lingoloom.langid.ensemble import Ensemble
+from lingoloom.langid.identifiers import build_primary, build_secondary
+from lingoloom.langid.labels import UNKNOWN
+from lingoloom.langid.mixed import aggregate, segments
+from lingoloom.langid.prepare import prepare_text
+from lingoloom.langid.refine import refine_with_script
+from lingoloom.langid.scripts import ScriptProfile, detect_script
+from lingoloom.schemas.langid import LangIdSettings
+
+
+@dataclass
+class LangResult:
+    """The language decision for one text."""
+
+    language: str
+    score: float
+    top: Prediction
+    mixed: bool = False
+    empty: bool = False
+    script: str | None = None
+    script_share: float = 0.0
+    script_action: str | None = None
+    ensemble_rule: str | None = None
+    disagreement: bool | None = None
+    opinions: dict[str, Prediction] = field(default_factory=dict)
+
+
+@dataclass
+class _Labelled:
+    prediction: Prediction
+    script_action: str | None
+    rule: str | None = None
+    disagreement: bool | None = None
+    opinions: dict[str, Prediction] = field(default_factory=dict)
+
+
+class Labeller:
+    """Labels texts according to :class:`LangIdSettings`; picklable (models load lazily)."""
+
+    def __init__(self, settings: LangIdSettings, primary: Identifier | None = None, secondary: Identifier | None = None):
+        self.settings = settings
+        self.primary = primary or build_primary(settings)
+        self.secondary = secondary if secondary is not None else build_secondary(settings)
+        self.ensemble = Ensemble(self.primary, self.secondary) if self.secondary is not None else None
+
+    def models_info(self) -> list[dict[str, str]]:
+        """Name, path, checksum and licence of every model used (for the manifest and the card)."""
+        return [self.primary.info()] + ([self.secondary.info()] if self.secondary is not None else [])
+
+    def _refine(self, predictions: list[Prediction], profiles: Sequence[ScriptProfile]) -> list[tuple[Prediction, str | None]]:
+        if not self.settings.script_refinement:
+            return [(p, None) for p in predictions]
+        return [refine_with_script(p, prof, self.settings.script_min_share) for p, prof in zip(predictions, profiles)]
+
+    def _identify(self, texts: Sequence[str], profiles: Sequence[ScriptProfile]) -> list[_Labelled]:
+        k = self.settings.top_k
+        first = self._refine(self.primary.predict(texts, k), profiles)
+        if self.ensemble is None:
+            return [_Labelled(p, action) for p, action in first]
+        second = self._refine(self.secondary.predict(texts, k), profiles)
+        out = []
+        for (a, action_a), (b, _), profile in zip(first, second, profiles):
+            decision = self.ensemble.decide(a, b, profile)
+            out.append(_Labelled(decision.prediction[:k], action_a, decision.rule, decision.disagreement, decision.opinions))
+        return out
+
+    def label(self, texts: Sequence[str]) -> list[LangResult]:
+        """One :class:`LangResult` per text, in order."""
+        samples = [prepare_text(text or "", self.settings.max_chars) for text in texts]
+        profiles = [detect_script(sample) for sample in samples]
+        results: list[LangResult | None] = [None] * len(texts)
+        todo = []
+        for index, profile in enumerate(profiles):
+            if profile.letters == 0:
+                results[index] = LangResult(UNKNOWN, 0.0, [], empty=True, script=profile.script)
+            else:
+                todo.append(index)
+        labelled = self._identify([samples[i] for i in todo], [profiles[i] for i in todo])
+        for index, item in zip(todo, labelled):
+            language, score = item.prediction[0]
+            results[index] = LangResult(
+                language, float(score), item.prediction, script=profiles[index].script,
+                script_share=profiles[index].share, script_action=item.script_action,
+                ensemble_rule=item.rule, disagreement=item.disagreement, opinions=item.opinions,
+            )
+        if self.settings.mixed:
+            self._apply_mixture([samples[i] for i in todo], [results[i] for i in todo])
+        return results
+
+    def _apply_mixture(self, samples: list[str], results: list[LangResult]) -> None:
+        parts = [segments(sample, self.settings.mixed_min_segment_chars) for sample in samples]
+        owners = [i for i, p in enumerate(parts) if len(p) >= 2]
+        flat = [segment for i in owners for segment in parts[i]]
+        if not flat:
+            return
+        labelled = self._identify(flat, [detect_script(segment) for segment in flat])
+        offset = 0
+        min_share = self.settings.mixed_min_share
+        for i in owners:
+            n = len(parts[i])
+            mixture = aggregate(parts[i], [item.prediction for item in labelled[offset : offset + n]])
+            offset += n
+            if not mixture.is_mixed(min_share):
+                continue
+            result = results[i]
+            primary = mixture.primary
+            scores = dict(result.top)
+            result.language = primary
+            result.score = float(scores.get(primary, mixture.confidence[primary]))
+            result.top = mixture.ranked(min_share)
+            result.mixed = True

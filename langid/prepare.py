@@ -1,0 +1,60 @@
+"""Text preparation for language ID: remove what carries no language, bound what is too long.
+
+Why it exists: URLs, e-mail addresses, numbers and markup remnants are the same in every language
+and pull a classifier toward English (or toward whatever language its training data's boilerplate
+was in). Long documents must not be judged by their first kilobytes only: navigation, cookie
+banners and headlines sit at the top. So we predict on a bounded, representative sample made of
+the beginning, the middle and the end of the cleaned text; the bound is configurable.
+
+Lines are kept (joined with ``\\n``) so that mixed-language detection can split the same sample
+into paragraphs; the backends flatten newlines before predicting.
+"""
+
+from __future__ import annotations
+
+import re
+
+_URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+", re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_TAG = re.compile(r"<[^<>\n]{0,200}>|&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,10});")
+_NUMBER = re.compile(r"\d+(?:[.,:/-]\d+)*")
+_MARKUP = re.compile(r"[#*_=|\[\]{}<>~^`\\•·►▪■□◆●○→←↑↓]+")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u3000]+")
+
+
+def clean_text(text: str) -> str:
+    """``text`` without URLs, e-mail addresses, numbers and markup remnants; empty lines dropped."""
+    text = _URL.sub(" ", text)
+    text = _EMAIL.sub(" ", text)
+    text = _TAG.sub(" ", text)
+    text = _NUMBER.sub(" ", text)
+    text = _MARKUP.sub(" ", text)
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _window(text: str, start: int, size: int) -> str:
+    """``text[start:start+size]`` widened to whole words at both ends."""
+    end = min(len(text), start + size)
+    if start > 0:
+        space = text.find(" ", start, end)
+        start = space + 1 if space != -1 else start
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    return text[start:end]
+
+
+def sample_text(text: str, max_chars: int) -> str:
+    """A bounded sample of at most ~``max_chars`` characters: the beginning, the middle and the end."""
+    if max_chars <= 0 or len(text) <= max_chars:
+        return text
+    part = max_chars // 3
+    middle = (len(text) - part) // 2
+    pieces = (_window(text, 0, part), _window(text, middle, part), _window(text, len(text) - part, part))
+    return "\n".join(piece.strip() for piece in pieces if piece.strip())
+
+
+def prepare_text(text: str, max_chars: int) -> str:
+    """Clean ``text`` then sample it (see :func:`clean_text`, :func:`sample_text`)."""
+    return sample_text(clean_text(text), max_chars)

@@ -1,0 +1,113 @@
+"""The dominant writing system of a text, from Unicode properties alone (no model).
+
+Why it exists: a language-ID model answers "which language", and is sometimes confidently wrong
+about the script: Serbian in Latin letters labelled Cyrillic, Traditional Chinese labelled
+Simplified, Hindi predicted for Arabic-script Urdu. The script is a fact of the characters, so we
+read it directly (the ``regex`` module's Unicode ``Script`` property) and use it to refine or veto
+the model's label (see :mod:`lingoloom.langid.refine`).
+
+Counting is done on distinct characters (``collections.Counter`` runs in C), so the per-character
+cost is a dictionary look-up. Characters of the Common and Inherited scripts (digits, punctuation,
+combining marks) do not vote. Three compound scripts are resolved the way ISO 15924 labels
+languages: Han + kana -> ``Jpan`` (Japanese), Hangul (+ Han) -> ``Hang`` (Korean), and plain Han
+-> ``Hans`` or ``Hant`` by counting characters that exist in only one of the two standards.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import regex
+
+UNDETERMINED = "Zyyy"
+
+#: ISO 15924 code -> Unicode Script property value, for the scripts we distinguish.
+_SCRIPTS: dict[str, str] = {
+    "Latn": "Latin", "Cyrl": "Cyrillic", "Grek": "Greek", "Armn": "Armenian", "Geor": "Georgian",
+    "Hebr": "Hebrew", "Arab": "Arabic", "Syrc": "Syriac", "Thaa": "Thaana", "Nkoo": "Nko",
+    "Deva": "Devanagari", "Beng": "Bengali", "Guru": "Gurmukhi", "Gujr": "Gujarati", "Orya": "Oriya",
+    "Taml": "Tamil", "Telu": "Telugu", "Knda": "Kannada", "Mlym": "Malayalam", "Sinh": "Sinhala",
+    "Thai": "Thai", "Laoo": "Lao", "Tibt": "Tibetan", "Mymr": "Myanmar", "Khmr": "Khmer",
+    "Hang": "Hangul", "Hira": "Hiragana", "Kana": "Katakana", "Hani": "Han", "Bopo": "Bopomofo",
+    "Ethi": "Ethiopic", "Cher": "Cherokee", "Cans": "Canadian_Aboriginal", "Mong": "Mongolian",
+    "Tfng": "Tifinagh", "Vaii": "Vai", "Olck": "Ol_Chiki", "Yiii": "Yi", "Adlm": "Adlam",
+    "Copt": "Coptic", "Glag": "Glagolitic", "Runr": "Runic", "Ogam": "Ogham", "Java": "Javanese",
+    "Bali": "Balinese", "Sund": "Sundanese", "Tglg": "Tagalog", "Lisu": "Lisu", "Mtei": "Meetei_Mayek",
+    "Sylo": "Syloti_Nagri", "Cakm": "Chakma", "Bugi": "Buginese", "Tale": "Tai_Le", "Talu": "New_Tai_Lue",
+    "Lana": "Tai_Tham", "Tavt": "Tai_Viet", "Bamu": "Bamum", "Osge": "Osage", "Hmnp": "Nyiakeng_Puachue_Hmong",
+    "Rohg": "Hanifi_Rohingya", "Samr": "Samaritan", "Gong": "Gunjala_Gondi", "Limb": "Limbu",
+}
+_PATTERNS = [(code, regex.compile(rf"\p{{Script={name}}}")) for code, name in _SCRIPTS.items()]
+
+#: Frequent characters that exist only in Simplified (first) or only in Traditional (second) Chinese.
+_SIMPLIFIED = frozenset(
+    "这们来时说为个会国对发过学后还没现进动经问开长见关样机种实与东书车门马鸟钱语认识请谢让师历电视网图医区华万产级业处应边间题点尔乐爱热总准备员两报难导线变体"
+    "们么几见贝页风飞鱼龙齐气汉习乡买卖亚仅从众优伤传伟佣侠俭债倾储儿兴农冯决况冻净减凤凯击创刘则刚别剧劳务励势勋协单卖卫厂厅县参双发变叙叶号叹吗吴听启员呜响哑问团园围图圆圣场坏块坚坛垄壮声处备复头夹夺奋妇妈娱孙宁宝实宠审宪宫对寻导将尘尝层岁岛峡币师帐帮广庆库应庙废开异弃张弹强归当录彻径忆忧怀态怜总恋恳恶悬惊惯愤懒战户扩扫扬执扩护报担拥择挂挤换据掷"
+)
+_TRADITIONAL = frozenset(
+    "這們來時說為個會國對發過學後還沒現進動經問開長見關樣機種實與東書車門馬鳥錢語認識請謝讓師歷電視網圖醫區華萬產級業處應邊間題點爾樂愛熱總準備員兩報難導線變體"
+    "麼幾貝頁風飛魚龍齊氣漢習鄉買賣亞僅從眾優傷傳偉傭俠儉債傾儲兒興農馮決況凍淨減鳳凱擊創劉則剛別劇勞務勵勢勳協單衛廠廳縣參雙敘葉號嘆嗎吳聽啟嗚響啞團園圍圓聖場壞塊堅壇壟壯聲備複頭夾奪奮婦媽娛孫寧寶寵審憲宮尋導將塵嘗層歲島峽幣帳幫廣慶庫廟廢異棄張彈強歸當錄徹徑憶憂懷態憐總戀懇惡懸驚慣憤懶戰戶擴掃揚執護報擔擁擇掛擠換據擲"
+)
+
+_cache: dict[str, str | None] = {}
+
+
+def char_script(char: str) -> str | None:
+    """ISO 15924 code of one character's script, or ``None`` for Common/Inherited/unlisted ones."""
+    found = _cache.get(char, "")
+    if found != "":
+        return found
+    script = None
+    if char.isalpha():
+        for code, pattern in _PATTERNS:
+            if pattern.match(char):
+                script = code
+                break
+    _cache[char] = script
+    return script
+
+
+@dataclass(frozen=True)
+class ScriptProfile:
+    """The dominant script of a text, its share of the letters, and the letter count per script."""
+
+    script: str
+    share: float
+    letters: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def han_variant(text: str) -> str:
+    """``Hant`` if the text has more Traditional-only than Simplified-only characters, else ``Hans``."""
+    chars = Counter(text)
+    simplified = sum(n for c, n in chars.items() if c in _SIMPLIFIED)
+    traditional = sum(n for c, n in chars.items() if c in _TRADITIONAL)
+    return "Hant" if traditional > simplified else "Hans"
+
+
+def detect_script(text: str) -> ScriptProfile:
+    """Dominant script of ``text`` (``Zyyy`` with share 0 when it has no letters)."""
+    counts: Counter[str] = Counter()
+    for char, n in Counter(text).items():
+        script = char_script(char)
+        if script is not None:
+            counts[script] += n
+    letters = sum(counts.values())
+    if not letters:
+        return ScriptProfile(UNDETERMINED, 0.0, 0, {})
+    kana = counts["Hira"] + counts["Kana"]
+    han = counts["Hani"] + counts["Bopo"]
+    merged = Counter({s: n for s, n in counts.items() if s not in ("Hira", "Kana", "Hani", "Bopo", "Hang")})
+    if kana and kana >= 0.05 * (kana + han):
+        merged["Jpan"] = kana + han
+    elif counts["Hang"] and counts["Hang"] >= han:
+        merged["Hang"] = counts["Hang"] + han
+    elif han:
+        merged[han_variant(text)] = han
+        if counts["Hang"]:
+            merged["Hang"] = counts["Hang"]
+    if kana and "Jpan" not in merged:
+        merged["Jpan"] = kana
+    script, top = merged.most_common(1)[0]
+    return ScriptProfile(script, top / letters, letters, dict(counts))
