@@ -24,6 +24,11 @@ class HostGate:
         self._starts = asyncio.Lock()
         self._next_start = 0.0
 
+    def set_delay(self, delay: float) -> None:
+        """Change the spacing (e.g. to a robots.txt Crawl-delay), counting from the last start."""
+        self._next_start += delay - self.delay
+        self.delay = delay
+
     def pause_until(self, when: float) -> None:
         """No request to this host starts before monotonic time ``when`` (backoff)."""
         self._next_start = max(self._next_start, when)

@@ -101,7 +101,7 @@ class Visitor:
             delay = rules.crawl_delay(self.token)
             gate = self.gate(host_key(url))
             if delay is not None:
-                gate.delay = max(self.settings.delay_seconds, min(delay, self.settings.max_crawl_delay_seconds))
+                gate.set_delay(max(self.settings.delay_seconds, min(delay, self.settings.max_crawl_delay_seconds)))
             if self.settings.robots_sitemaps:
                 extra = [Item(u, 0, "sitemap") for u in (self.canonical(s) for s in rules.sitemaps) if u]
         return rules, extra
