@@ -11,6 +11,7 @@ from typing import Optional
 
 import typer
 
+from lingoloom.filters.minhash.cli import dedup_command
 from lingoloom.pipelines.publish.cli import publish_command
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app = typer.Typer(
 eval_app = typer.Typer(help="Measure a stage against labelled data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 app.command("publish")(publish_command)
+eval_app.command("dedup")(dedup_command)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -1,0 +1,93 @@
+"""Make near-duplicates of real text at a controlled Jaccard similarity, for recall-vs-similarity curves.
+
+Why it exists: web near-duplicates are the same text with edits (a changed sentence, a cookie
+banner, a reordered block, a navigation footer). To measure what the dedup catches, we apply
+such edits to a real text until the Jaccard similarity of its shingle sets (as the dedup defines
+shingles) falls to a target, and label pairs with their true similarity.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Iterator
+
+from lingoloom.filters.minhash.shingles import shingle_hashes
+from lingoloom.schemas.minhash import MinHashSettings
+
+#: Edits applied to make a near-duplicate, each at a small random place.
+EDITS = ("insert", "delete", "boilerplate", "reorder")
+BOILERPLATE = (
+    "Accept cookies to continue browsing this site.",
+    "Share this article on social media.",
+    "Subscribe to our newsletter for weekly updates.",
+    "All rights reserved. Terms of use and privacy policy.",
+    "Click here to read more stories like this one.",
+)
+
+
+def jaccard(a: str, b: str, settings: MinHashSettings, language: str | None = None) -> float:
+    """Exact Jaccard similarity of the shingle sets of two texts (shingled as the dedup shingles them)."""
+    sa = set(shingle_hashes(a, language, settings).tolist())
+    sb = set(shingle_hashes(b, language, settings).tolist())
+    if not sa and not sb:
+        return 1.0
+    return len(sa & sb) / len(sa | sb)
+
+
+def _edit(words: list[str], rng: random.Random, vocabulary: list[str]) -> list[str]:
+    kind = rng.choice(EDITS)
+    words = list(words)
+    at = rng.randrange(len(words) + 1)
+    if kind == "insert":
+        words[at:at] = rng.sample(vocabulary, k=min(len(vocabulary), rng.randint(1, 3)))
+    elif kind == "delete" and len(words) > 5:
+        del words[min(at, len(words) - 1) : min(at, len(words) - 1) + rng.randint(1, 3)]
+    elif kind == "boilerplate":
+        words[at:at] = rng.choice(BOILERPLATE).split()
+    elif len(words) > 10:  # reorder: move a block of words elsewhere
+        start = rng.randrange(len(words) - 5)
+        block = words[start : start + rng.randint(3, 8)]
+        del words[start : start + len(block)]
+        target = rng.randrange(len(words) + 1)
+        words[target:target] = block
+    return words
+
+
+def near_duplicate(
+    text: str, target: float, rng: random.Random, settings: MinHashSettings, language: str | None = None
+) -> tuple[str, float]:
+    """Apply random edits to ``text`` until its Jaccard similarity to the original is at most ``target``.
+
+    Returns the edited text and its exact similarity (just under the target; coarse for short texts).
+    """
+    words = text.split()
+    vocabulary = sorted(set(words)) or ["word"]
+    current, similarity = words, 1.0
+    for _ in range(10 * len(words) + 10):
+        candidate = _edit(current, rng, vocabulary)
+        value = jaccard(text, " ".join(candidate), settings, language)
+        current, similarity = candidate, value
+        if value <= target:
+            break
+    return " ".join(current), similarity
+
+
+def generate_pairs(
+    texts: list[str],
+    similarities: list[float],
+    seed: int,
+    settings: MinHashSettings,
+    duplicate_at: float = 0.8,
+    negatives_per_text: int = 1,
+) -> Iterator[dict]:
+    """Labelled pairs ``{"a", "b", "duplicate", "jaccard"}``: edits of each text at each target similarity
+    (duplicate when the true Jaccard is >= ``duplicate_at``) and pairs of different texts (not duplicates)."""
+    rng = random.Random(seed)
+    for i, text in enumerate(texts):
+        for target in similarities:
+            b, value = near_duplicate(text, target, rng, settings)
+            yield {"a": text, "b": b, "duplicate": value >= duplicate_at, "jaccard": round(value, 4)}
+        others = [j for j in range(len(texts)) if j != i]
+        for j in rng.sample(others, k=min(negatives_per_text, len(others))):
+            value = jaccard(text, texts[j], settings)
+            yield {"a": text, "b": texts[j], "duplicate": value >= duplicate_at, "jaccard": round(value, 4)}
