@@ -12,6 +12,7 @@ from typing import Optional
 import typer
 
 from lingoloom.filters.minhash.cli import dedup_command
+from lingoloom.langid.cli import langid_command
 from lingoloom.pipelines.publish.cli import publish_command
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ eval_app = typer.Typer(help="Measure a stage against labelled data.", no_args_is
 app.add_typer(eval_app, name="eval")
 app.command("publish")(publish_command)
 eval_app.command("dedup")(dedup_command)
+eval_app.command("langid")(langid_command)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
