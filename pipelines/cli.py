@@ -11,6 +11,7 @@ from typing import Optional
 
 import typer
 
+from lingoloom.pipelines.crawl.cli import crawl_command
 from lingoloom.filters.minhash.cli import dedup_command
 from lingoloom.langid.cli import langid_command
 from lingoloom.pipelines.publish.cli import publish_command
@@ -27,6 +28,7 @@ app.add_typer(eval_app, name="eval")
 app.command("publish")(publish_command)
 eval_app.command("dedup")(dedup_command)
 eval_app.command("langid")(langid_command)
+app.command("crawl")(crawl_command)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -78,3 +80,7 @@ def demo(
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -48,7 +48,7 @@ class CrawlSettings(BaseModel):
     seed_files: list[str] = Field(
         default_factory=list,
         description="Text files with one start URL per line ('#' starts a comment); relative paths are "
-        "resolved against the run YAML's folder.",
+        "resolved against the current directory.",
     )
     sitemaps: list[str] = Field(
         default_factory=list,

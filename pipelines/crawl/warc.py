@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import zlib
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -121,6 +122,21 @@ class RotatingWarcWriter:
         self._path = None
 
 
+def _member_complete(stream, offset: int, length: int) -> bool:
+    """True if the gzip member at ``offset`` is whole (trailer included): a torn write may leave a
+    member whose content decodes but whose CRC/size trailer is cut."""
+    position = stream.tell()
+    stream.seek(offset)
+    data = stream.read(length)
+    stream.seek(position)
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        inflater.decompress(data)
+    except zlib.error:
+        return False
+    return inflater.eof and len(data) == length
+
+
 def _read_metadata(path: Path) -> tuple[int, list[dict]]:
     """(end offset of the last complete page group, metadata of every complete page) in a WARC file."""
     pages: list[dict] = []
@@ -131,12 +147,16 @@ def _read_metadata(path: Path) -> tuple[int, list[dict]]:
             for record in iterator:
                 payload = record.content_stream().read()
                 iterator.read_to_end(record)
-                end = iterator.get_record_offset() + iterator.get_record_length()
-                if record.rec_type == "warcinfo":
-                    good_end = end
-                elif record.rec_type == "metadata" and record.rec_headers.get_header("WARC-Profile") == METADATA_PROFILE:
-                    pages.append(json.loads(payload))
-                    good_end = end
+                offset, length = iterator.get_record_offset(), iterator.get_record_length()
+                ends_group = record.rec_type == "warcinfo" or (
+                    record.rec_type == "metadata" and record.rec_headers.get_header("WARC-Profile") == METADATA_PROFILE
+                )
+                if ends_group:
+                    if not _member_complete(stream, offset, length):
+                        break
+                    if record.rec_type == "metadata":
+                        pages.append(json.loads(payload))
+                    good_end = offset + length
         except Exception:  # noqa: BLE001 - any parse failure marks the torn tail of a crashed write
             pass
     return good_end, pages
