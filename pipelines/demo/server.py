@@ -3,7 +3,9 @@
 Why it exists: the demo and the tests need a real HTTP server whose responses look like the web
 (per-file Content-Type with a charset, including a legacy and a wrongly declared one), started
 and stopped in-process on a free port. Per-file header overrides live in ``_headers.yaml`` at
-the site root; files and folders whose name starts with ``_`` are never served.
+the site root; files and folders whose name starts with ``_`` are never served. Because the port
+is only known at run time, ``{{base_url}}`` in ``.xml`` and ``.txt`` files (sitemap.xml,
+robots.txt) is replaced by the server's own base URL, so they can hold absolute URLs.
 
 Run by hand: ``python -m lingoloom.pipelines.demo.server [--port 8000]``.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import io
 import posixpath
 import threading
 import urllib.parse
@@ -26,6 +29,8 @@ import yaml
 from lingoloom.pipelines.demo import SITE_ROOT
 
 HEADERS_FILE = "_headers.yaml"
+BASE_URL_TOKEN = b"{{base_url}}"
+_TEMPLATED_SUFFIXES = {".xml", ".txt"}
 _DEFAULT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
@@ -60,6 +65,15 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         if any(part.startswith("_") for part in self._url_path().split("/")):
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
+        path = Path(self.translate_path(self.path))
+        if path.suffix.lower() in _TEMPLATED_SUFFIXES and path.is_file():
+            host, port = self.server.server_address[:2]
+            body = path.read_bytes().replace(BASE_URL_TOKEN, f"http://{host}:{port}".encode())
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
         return super().send_head()
 
     def guess_type(self, path) -> str:  # noqa: ANN001 - signature of the base class
