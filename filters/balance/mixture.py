@@ -67,14 +67,12 @@ class LanguagePlan:
     natural_share: float
     target_tokens: float
     weight: float
+    #: Mixture tokens / the language's tokens: average uses of the language's text.
+    epochs: float
+    #: Expected uses of a document from a domain not in ``domain_rates`` (all of them without a domain cap).
     rate: float
     domain_rates: dict[str, float] = field(default_factory=dict)
     capped_domains: int = 0
-
-    @property
-    def epochs(self) -> float:
-        """Tokens in the mixture divided by the language's tokens (same as ``rate`` without a domain cap)."""
-        return self.target_tokens / self.tokens if self.tokens else 0.0
 
 
 @dataclass(frozen=True)
@@ -167,6 +165,7 @@ def plan_mixture(profiles: Profiles, settings: BalanceSettings) -> BalancePlan:
             natural_share=t / total if total else 0.0,
             target_tokens=target,
             weight=0.0,
+            epochs=target / t if t else 0.0,
             rate=rate,
             domain_rates=domain_rates,
             capped_domains=n_capped,
