@@ -48,6 +48,12 @@ class Host:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:  # noqa: N802 - http.server API
+                self._answer(send_body=True)
+
+            def do_HEAD(self) -> None:  # noqa: N802 - http.server API
+                self._answer(send_body=False)
+
+            def _answer(self, send_body: bool) -> None:
                 with host.lock:
                     host.log.append((time.monotonic(), self.path, self.headers.get("User-Agent", "")))
                 route = host.routes.get(self.path)
@@ -66,7 +72,8 @@ class Host:
                         self.send_header("Connection", "close")
                         self.close_connection = True
                     self.end_headers()
-                    self.wfile.write(reply.body)
+                    if send_body:
+                        self.wfile.write(reply.body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
@@ -81,6 +88,28 @@ class Host:
 
     def url(self, path: str) -> str:
         return self.base + path
+
+    def serve_file(self, path: str, data: bytes, content_type: str = "application/octet-stream", fail_first: int = 0) -> None:
+        """Serve ``data`` at ``path`` with HEAD and byte-range support, answering ``503 Slow Down``
+        (with Retry-After) to the first ``fail_first`` requests."""
+        calls = {"n": 0}
+
+        def route(_host: "Host", handler: BaseHTTPRequestHandler) -> Reply:
+            calls["n"] += 1
+            if calls["n"] <= fail_first:
+                return Reply(b"<Error><Code>SlowDown</Code></Error>", 503, {"Content-Type": "application/xml", "Retry-After": "0"})
+            headers = {"Content-Type": content_type, "Accept-Ranges": "bytes"}
+            wanted = handler.headers.get("Range")
+            if not wanted:
+                return Reply(data, 200, headers)
+            first, _, last = wanted.removeprefix("bytes=").partition("-")
+            start, end = int(first), min(int(last) if last else len(data) - 1, len(data) - 1)
+            if start >= len(data):
+                return Reply(b"", 416, {"Content-Range": f"bytes */{len(data)}"})
+            headers["Content-Range"] = f"bytes {start}-{end}/{len(data)}"
+            return Reply(data[start : end + 1], 206, headers)
+
+        self.routes[path] = route
 
     def hits(self, path: str) -> int:
         return sum(1 for _, p, _ in self.log if p == path)
