@@ -42,7 +42,7 @@ def card_metadata(config: RunConfig, figures: list[LanguageFigures]) -> DatasetC
         multilinguality="multilingual" if len(labels) > 1 else "monolingual",
         pretty_name=config.card.pretty_name or config.name,
         source_datasets=config.card.source_datasets,
-        language_details=", ".join(bcp47(label) for label in sorted(labels)),
+        language_details=[bcp47(label) for label in sorted(labels)],
         configs=configs,
     )
 

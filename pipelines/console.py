@@ -6,6 +6,7 @@ the summary, `inspect` output, the demo's narration) lives here, away from the e
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -18,7 +19,11 @@ console = Console()
 
 
 def quiet_library_logs() -> None:
-    """datatrove logs every task at INFO on stderr; keep warnings only (task logs stay in work/logs)."""
+    """datatrove logs every task at INFO on stderr; keep warnings only (task logs stay in work/logs).
+
+    ``LOGURU_LEVEL`` reaches the worker processes, which re-create loguru's default sink per task.
+    """
+    os.environ.setdefault("LOGURU_LEVEL", "WARNING")
     logger.remove()
     logger.add(sys.stderr, level="WARNING")
 

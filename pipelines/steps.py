@@ -47,6 +47,7 @@ class RecordStep(PipelineStep):
     model), returning ``None`` to keep the document or a short reason string to drop it.
     Dropped documents are passed to ``audit`` (any callable taking a Document) with
     ``drop_stage`` and ``drop_reason`` set, so a run can keep them for inspection.
+    Stats are reported under the step's ``stage`` name (``extract``, ``langid``, ...).
     """
 
     type = "🧵 - LINGOLOOM"
@@ -77,6 +78,7 @@ class RecordStep(PipelineStep):
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         if data is None:
             return
+        self.stats.name = self.stage
         for batch in batched(data, self.batch_size):
             with self.track_time("batch" if self.batch_size > 1 else None):
                 reasons = self.process_batch(batch)

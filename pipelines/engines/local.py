@@ -51,6 +51,18 @@ from lingoloom.schemas.record import RECORD_SCHEMA
 ProgressCallback = Callable[[str, int, int], None]
 
 
+class QuietLocalExecutor(LocalPipelineExecutor):
+    """datatrove's local executor, with task logs kept in their files instead of echoed to the console.
+
+    datatrove echoes the logs of the first worker slot at INFO; our console shows progress bars
+    and a summary instead. Errors are still printed; every task's full log stays in
+    ``work/logs/<phase>/logs/``.
+    """
+
+    def _run_for_rank(self, rank: int, local_rank: int = 0, node_rank: int = -1):
+        return super()._run_for_rank(rank, local_rank=1, node_rank=node_rank)
+
+
 class ConfigMismatchError(RuntimeError):
     """The output folder holds work from a different run definition."""
 
@@ -175,7 +187,7 @@ class LocalEngine:
         self.logging_dirs.append(logging_dir)
         if tasks == 0:
             return
-        executor = LocalPipelineExecutor(
+        executor = QuietLocalExecutor(
             pipeline=pipeline, tasks=tasks, workers=min(self.workers, tasks), logging_dir=str(logging_dir),
             skip_completed=True,
         )

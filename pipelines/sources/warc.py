@@ -32,7 +32,9 @@ _WARC_MAGIC = b"WARC/"
 _SCAN_CHUNK = 1 << 20
 
 DropCounter = Callable[[str], None]
-_MALFORMED = (ArchiveLoadFailed, ValueError, OSError, EOFError, IndexError, KeyError, UnicodeDecodeError, zlib.error)
+_MALFORMED = (
+    ArchiveLoadFailed, ValueError, OSError, EOFError, IndexError, KeyError, AttributeError, TypeError, zlib.error,
+)
 
 
 def _ignore(_: str) -> None:
