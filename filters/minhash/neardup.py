@@ -91,3 +91,47 @@ def generate_pairs(
         for j in rng.sample(others, k=min(negatives_per_text, len(others))):
             value = jaccard(text, texts[j], settings)
             yield {"a": text, "b": texts[j], "duplicate": value >= duplicate_at, "jaccard": round(value, 4)}
+
+
+def synthetic_corpus(
+    documents: int,
+    seed: int,
+    duplicate_share: float = 0.3,
+    words: tuple[int, int] = (80, 400),
+    vocabulary: int = 20000,
+) -> list[dict]:
+    """RECORD_SCHEMA rows of random-word documents, ``duplicate_share`` of them light edits of an earlier one.
+
+    Each row carries ``_source``: the index of the original it was derived from (itself for originals),
+    a test oracle that is not a schema field (drop it before writing).
+    """
+    rng = random.Random(seed)
+    vocab = [
+        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 10))) for _ in range(vocabulary)
+    ]
+    rows: list[dict] = []
+    originals: list[int] = []
+    for i in range(documents):
+        if originals and rng.random() < duplicate_share:
+            source = rng.choice(originals)
+            tokens = rows[source]["text"].split()
+            for _ in range(max(1, len(tokens) // 100)):
+                tokens = _edit(tokens, rng, vocab)
+            text = " ".join(tokens)
+        else:
+            source = i
+            originals.append(i)
+            text = " ".join(rng.choices(vocab, k=rng.randint(*words)))
+        rows.append(
+            {
+                "id": f"doc-{seed}-{i:07d}",
+                "text": text,
+                "url": f"https://site{i % 97}.example/page/{seed}/{i}",
+                "source": "synthetic",
+                "language": "eng_Latn",
+                "content_hash": f"{seed}-{i}",
+                "quality": {"quality_score": round(rng.random(), 6)},
+                "_source": source,
+            }
+        )
+    return rows

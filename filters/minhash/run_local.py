@@ -52,7 +52,11 @@ def run_minhash_local(
 
     def execute(step, tasks: int, name: str) -> None:
         LocalPipelineExecutor(
-            pipeline=[step], tasks=tasks, workers=max(1, min(workers, tasks)), logging_dir=str(work / "logs" / name)
+            pipeline=[step],
+            tasks=tasks,
+            workers=max(1, min(workers, tasks)),
+            logging_dir=str(work / "logs" / name),
+            start_method="fork",
         ).run()
 
     execute(Signatures(work_dir, plan, settings), files, "signatures")
