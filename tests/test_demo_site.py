@@ -118,9 +118,10 @@ def test_every_page_has_the_status_and_content_type_of_its_manifest_entry(manife
             ).read_bytes()
 
 
-def test_header_overrides_file_is_not_served(base_url):
+@pytest.mark.parametrize("path", ["/_headers.yaml", "/assets/", "/private/"])
+def test_header_overrides_and_folder_listings_are_not_served(base_url, path):
     with pytest.raises(urllib.error.HTTPError) as err:
-        urllib.request.urlopen(base_url + "/_headers.yaml", timeout=10)
+        urllib.request.urlopen(base_url + path, timeout=10)
     assert err.value.code == 404
 
 
@@ -263,3 +264,26 @@ def test_a_crawl_from_the_root_reaches_every_page_within_depth_3(base_url, manif
 def test_site_stays_small():
     total = sum(p.stat().st_size for p in SITE_ROOT.rglob("*") if p.is_file())
     assert total < 1_500_000
+
+
+def test_serve_site_serves_any_folder_with_its_own_header_overrides(tmp_path):
+    (tmp_path / "a.html").write_bytes("<p>café</p>".encode("cp1252"))
+    (tmp_path / "_headers.yaml").write_text(
+        '/a.html: {Content-Type: "text/html; charset=windows-1252", X-Robots-Tag: noindex}\n', encoding="utf-8"
+    )
+    with serve_site(tmp_path) as url:
+        assert url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(url + "/a.html", timeout=10) as resp:
+            assert resp.headers["Content-Type"] == "text/html; charset=windows-1252"
+            assert resp.headers["X-Robots-Tag"] == "noindex"
+            assert resp.read().decode("windows-1252") == "<p>café</p>"
+
+
+def test_serve_site_rejects_a_missing_folder_and_a_malformed_headers_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        with serve_site(tmp_path / "missing"):
+            pass
+    (tmp_path / "_headers.yaml").write_text("- just a list\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="mapping of URL path"):
+        with serve_site(tmp_path):
+            pass

@@ -50,7 +50,7 @@ def load_header_overrides(root: Path) -> dict[str, dict[str, str]]:
 
 
 class _SiteHandler(SimpleHTTPRequestHandler):
-    """Static files with per-file header overrides, hidden ``_*`` files and no request logging."""
+    """Static files with per-file header overrides, hidden ``_*`` files, no listings, no request logging."""
 
     overrides: dict[str, dict[str, str]] = {}
 
@@ -75,6 +75,11 @@ class _SiteHandler(SimpleHTTPRequestHandler):
             self.end_headers()
             return io.BytesIO(body)
         return super().send_head()
+
+    def list_directory(self, path):  # noqa: ANN001, ANN201 - signature of the base class
+        """No auto-generated listings: a folder without index.html is a 404, as on most real sites."""
+        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+        return None
 
     def guess_type(self, path) -> str:  # noqa: ANN001 - signature of the base class
         override = self.overrides.get(self._url_path(), {})
