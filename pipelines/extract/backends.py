@@ -1,64 +1,43 @@
-"""Main-content extractors behind one interface: decoded HTML in, text and page metadata out.
+"""The extractors: trafilatura (default, with named profiles) and resiliparse (optional).
 
-Why it exists: the step, the evaluation and the benchmark must run any extractor the same way,
-so that F1 and speed compare like for like. trafilatura is the default; resiliparse is an
-optional second opinion (``pip install lingoloom[resiliparse]``).
+Why it exists: one place that turns a backend name and a profile into a configured extractor,
+with trafilatura's options built once and passed explicitly (no module globals).
 """
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
-from typing import Protocol
 
+from lingoloom.pipelines.extract.light_metadata import light_metadata
 from lingoloom.pipelines.extract.profiles import get_profile
-
-
-@dataclass
-class Extracted:
-    """What an extractor found on one page (``text`` may be empty when nothing qualified)."""
-
-    text: str
-    title: str | None = None
-    author: str | None = None
-    published: str | None = None  # ISO date, YYYY-MM-DD
-    canonical_url: str | None = None
-
-
-class Extractor(Protocol):
-    """The interface every backend implements."""
-
-    name: str
-
-    def extract(self, html: str) -> Extracted | None:
-        """Main text and metadata of ``html``, or None when the extractor found nothing."""
+from lingoloom.pipelines.extract.result import Extracted, Extractor
 
 
 class TrafilaturaExtractor:
-    """trafilatura 2.x with a named profile; options are built once and passed explicitly."""
+    """trafilatura 2.x configured by a profile (see profiles.py)."""
 
     name = "trafilatura"
 
-    def __init__(self, profile: str = "precision", markdown: bool = True, with_metadata: bool = True):
-        self.profile = get_profile(profile)
+    def __init__(self, profile: str = "precision", markdown: bool = True):
         self.profile_name = profile
+        self.profile = get_profile(profile)
         self.markdown = markdown
-        self.with_metadata = with_metadata
         self._options = None
+        self._fallback_options = None
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        state["_options"] = None  # rebuilt lazily; ConfigParser state does not need to travel
+        state["_options"] = state["_fallback_options"] = None  # rebuilt lazily in each worker
         return state
 
-    def _build_options(self):
+    def _build_options(self, fast: bool, with_metadata: bool):
         from trafilatura.settings import DEFAULT_CONFIG, Extractor as Options, set_date_params
 
         profile = self.profile
         return Options(
             config=DEFAULT_CONFIG,
             output_format="python",
-            fast=profile.fast,
+            fast=fast,
             precision=profile.focus == "precision",
             recall=profile.focus == "recall",
             comments=False,
@@ -67,32 +46,42 @@ class TrafilaturaExtractor:
             images=False,
             tables=True,
             dedup=False,
-            with_metadata=self.with_metadata,
+            with_metadata=with_metadata,
             date_params=set_date_params(profile.extensive_date_search),
         )
 
     def extract(self, html: str) -> Extracted | None:
         from trafilatura import bare_extraction
 
+        profile = self.profile
         if self._options is None:
-            self._options = self._build_options()
+            full_metadata = profile.metadata == "full"
+            self._options = self._build_options(profile.fallback == "when_short", full_metadata)
+            self._fallback_options = self._build_options(False, False)
         document = bare_extraction(html, options=self._options)
-        if document is None:
+        text = (document.text if document is not None else "") or ""
+        if profile.fallback == "when_short" and len(text) < profile.fallback_below_chars:
+            retried = bare_extraction(html, options=self._fallback_options)
+            if retried is not None and len(retried.text or "") > len(text):
+                text = retried.text
+        if not text:
             return None
+        text = unicodedata.normalize("NFC", text)
+        if profile.metadata == "light":
+            return light_metadata(html, text)
         return Extracted(
-            text=unicodedata.normalize("NFC", document.text or ""),
-            title=document.title or None,
-            author=document.author or None,
-            published=document.date or None,
-            canonical_url=document.url or None,
+            text=text,
+            title=getattr(document, "title", None) or None,
+            author=getattr(document, "author", None) or None,
+            published=getattr(document, "date", None) or None,
+            canonical_url=getattr(document, "url", None) or None,
         )
 
 
-def make_extractor(backend: str, profile: str = "precision", markdown: bool = True,
-                   with_metadata: bool = True) -> Extractor:
-    """The extractor named ``backend`` configured with ``profile``."""
+def make_extractor(backend: str, profile: str = "precision", markdown: bool = True) -> Extractor:
+    """The extractor named ``backend``; ``profile`` applies to trafilatura."""
     if backend == "trafilatura":
-        return TrafilaturaExtractor(profile=profile, markdown=markdown, with_metadata=with_metadata)
+        return TrafilaturaExtractor(profile=profile, markdown=markdown)
     if backend == "resiliparse":
         from lingoloom.pipelines.extract.resiliparse_backend import ResiliparseExtractor
 

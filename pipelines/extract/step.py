@@ -20,10 +20,11 @@ import logging
 
 from datatrove.data import Document
 
-from lingoloom.pipelines.extract.backends import Extractor, make_extractor
+from lingoloom.pipelines.extract.backends import make_extractor
 from lingoloom.pipelines.extract.charset import UNDECODABLE, decode_body
 from lingoloom.pipelines.extract.checks import precheck
 from lingoloom.pipelines.extract.language_tags import declared_language
+from lingoloom.pipelines.extract.result import Extractor
 from lingoloom.pipelines.extract.timelimit import TimeLimitExceeded, time_limit
 from lingoloom.pipelines.extract.visible import has_visible_text
 from lingoloom.pipelines.steps import RecordStep
