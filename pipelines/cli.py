@@ -14,6 +14,7 @@ import typer
 from lingoloom.pipelines.crawl.cli import crawl_command
 from lingoloom.filters.minhash.cli import dedup_command
 from lingoloom.langid.cli import langid_command
+from lingoloom.pipelines.extract.cli import extract_command
 from lingoloom.pipelines.publish.cli import publish_command
 
 app = typer.Typer(
@@ -28,6 +29,7 @@ app.add_typer(eval_app, name="eval")
 app.command("publish")(publish_command)
 eval_app.command("dedup")(dedup_command)
 eval_app.command("langid")(langid_command)
+eval_app.command("extract")(extract_command)
 app.command("crawl")(crawl_command)
 
 
