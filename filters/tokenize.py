@@ -42,7 +42,7 @@ _TOKEN_RE = regex.compile(
     rf"|[{_MYANMAR}]+"
     rf"|[{_CLUSTER_SCRIPTS}]+"
     rf"|(?:[\p{{L}}\p{{M}}\p{{N}}_]+(?:['’\-.][\p{{L}}\p{{M}}\p{{N}}_]+)*)"
-    rf"|[^\s\u0f0b]",
+    rf"|[^\s\u0f0b\u1361]",
     regex.V1,
 )
 # A Burmese syllable starts at a consonant or independent vowel that is not stacked under
