@@ -5,7 +5,8 @@ Why it exists: the demo and the tests need a real HTTP server whose responses lo
 and stopped in-process on a free port. Per-file header overrides live in ``_headers.yaml`` at
 the site root; files and folders whose name starts with ``_`` are never served. Because the port
 is only known at run time, ``{{base_url}}`` in ``.xml`` and ``.txt`` files (sitemap.xml,
-robots.txt) is replaced by the server's own base URL, so they can hold absolute URLs.
+robots.txt) is replaced by the base URL the client used (its Host header), so they can hold
+absolute URLs.
 
 Run by hand: ``python -m lingoloom.pipelines.demo.server [--port 8000]``.
 """
@@ -68,7 +69,8 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if path.suffix.lower() in _TEMPLATED_SUFFIXES and path.is_file():
             host, port = self.server.server_address[:2]
-            body = path.read_bytes().replace(BASE_URL_TOKEN, f"http://{host}:{port}".encode())
+            authority = self.headers.get("Host") or f"{host}:{port}"
+            body = path.read_bytes().replace(BASE_URL_TOKEN, f"http://{authority}".encode())
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", self.guess_type(str(path)))
             self.send_header("Content-Length", str(len(body)))
@@ -111,7 +113,9 @@ def serve_site(root: Path | None = None, host: str = "127.0.0.1", port: int = 0)
     handler = type("SiteHandler", (_SiteHandler,), {"overrides": load_header_overrides(root)})
     server = ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(root)))
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="lingoloom-demo-site", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="lingoloom-demo-site", daemon=True
+    )
     thread.start()
     try:
         bound_host, bound_port = server.server_address[:2]
