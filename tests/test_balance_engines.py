@@ -83,7 +83,7 @@ def test_profiles_do_not_depend_on_how_the_corpus_is_split(shards) -> None:
 def test_mix_config_holds_each_sampled_document_once_with_its_repeats(shards) -> None:
     out, paths, rows = shards
     plan = run_balance_local(paths, SETTINGS, out)
-    mix = pq.read_table(out / "data" / "mix").to_pylist()
+    mix = pq.read_table(out / "mix").to_pylist()
     ids = [r["id"] for r in mix]
     assert len(ids) == len(set(ids))  # up-sampling is a count, never a duplicated row
     assert all(r["repeats"] >= 1 for r in mix)
@@ -107,6 +107,6 @@ def test_datasets_loads_the_mix_config(shards, tmp_path: Path) -> None:
 
     out, paths, _ = shards
     run_balance_local(paths, SETTINGS, out)
-    ds = datasets.load_dataset("parquet", data_files=str(out / "data" / "mix" / "*.parquet"), split="train",
+    ds = datasets.load_dataset("parquet", data_files=str(out / "mix" / "*.parquet"), split="train",
                                cache_dir=str(tmp_path / "cache"))
     assert "repeats" in ds.column_names and min(ds["repeats"]) >= 1

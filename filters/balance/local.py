@@ -3,8 +3,9 @@
 Why it exists: on one machine the clean, deduplicated records are already on disk as Parquet
 (``data/<lang>/train-*.parquet``), so balance reads only the columns it needs in batches (never
 the whole corpus in memory), computes the plan with the same pure functions as the Beam engine,
-writes ``stats/balance.json`` for the card and, when asked, the ``mix`` config: every sampled
-document once, with its ``repeats`` count.
+writes ``stats/balance.json`` for the card and, when asked, the ``mix`` config
+(``mix/train-*.parquet``, outside ``data/`` whose folders are languages): every sampled document
+once, with its ``repeats`` count.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ PROFILE_COLUMNS = ["id", "text", "language", "domain", "tld", "url"]
 #: Schema of the ``mix`` config: the record plus how many times to use it.
 MIX_SCHEMA = RECORD_SCHEMA.append(pa.field("repeats", pa.int32(), nullable=False))
 BALANCE_REPORT = Path("stats") / "balance.json"
-MIX_DIR = Path("data") / "mix"
+MIX_DIR = Path("mix")
 
 
 def _batches(paths: Iterable[str | Path], columns: Sequence[str] | None, batch_size: int = 8192) -> Iterable[pa.RecordBatch]:
@@ -62,7 +63,7 @@ def balance_report(profiles: Profiles, plan: BalancePlan, settings: BalanceSetti
 
 
 def write_mix(paths: Sequence[str | Path], plan: BalancePlan, out_dir: str | Path) -> list[Path]:
-    """Write ``data/mix/train-k-of-n.parquet``, one per input shard: sampled rows once each, with ``repeats``."""
+    """Write ``mix/train-k-of-n.parquet``, one per input shard: sampled rows once each, with ``repeats``."""
     import pyarrow.compute as pc
 
     from lingoloom.filters.balance.mixture import repeats_for
@@ -89,7 +90,7 @@ def write_mix(paths: Sequence[str | Path], plan: BalancePlan, out_dir: str | Pat
 
 def run_balance_local(shard_paths: Sequence[str | Path], settings: BalanceSettings, out_dir: str | Path) -> BalancePlan:
     """Profile the language shards, plan the mixture, write ``stats/balance.json`` (and the mix config if enabled)."""
-    language_shards = [p for p in shard_paths if Path(p).parent.name != MIX_DIR.name]
+    language_shards = list(shard_paths)
     profiles = profile_parquet(language_shards)
     plan = plan_mixture(profiles, settings)
     report_path = Path(out_dir) / BALANCE_REPORT

@@ -29,7 +29,7 @@ def publish_command(
     revision: str | None = typer.Option(None, "--revision", help="Branch to publish to (created from main if missing)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check the output and show the commits; no network."),
     delete_extra: bool = typer.Option(
-        False, "--delete-extra", help="Delete files under data/ on the Hub that are not in this output's manifest."
+        False, "--delete-extra", help="Delete files under data/ and mix/ on the Hub that are not in this output's manifest."
     ),
     max_commit_files: int = typer.Option(100, min=1, help="At most this many files per commit."),
     max_commit_gb: float = typer.Option(2.0, min=0.001, help="At most this many GB per commit (a bigger file goes alone)."),

@@ -31,7 +31,7 @@ REPO_TYPE = "dataset"
 #: Remote files that are not part of the output but are expected in any Hub repo.
 HUB_HOUSEKEEPING = frozenset({".gitattributes"})
 #: Remote folders whose content must match the manifest exactly (extra files there would be loaded as data).
-DATA_FOLDERS = ("data/",)
+DATA_FOLDERS = ("data/", "mix/")
 _TRANSIENT_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 
 
@@ -161,7 +161,7 @@ def publish(
 
     ``revision`` is a branch (created from ``main`` when missing). ``dry_run`` checks the output
     and plans the commits without any network call. ``delete_extra`` removes files under ``data/``
-    on the branch that are not in the manifest (left by an earlier, different output), which
+    and ``mix/`` on the branch that are not in the manifest (left by an earlier, different output), which
     otherwise make verification fail because the dataset's configs would load them.
     Raises :class:`PublishError` (or ``PlanError``) with a message saying what to do.
     """
