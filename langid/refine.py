@@ -44,7 +44,13 @@ MULTI_SCRIPT: dict[str, frozenset[str]] = {
 }
 
 #: Label script -> text scripts it is compatible with (besides itself).
-_COMPATIBLE: dict[str, frozenset[str]] = {"Jpan": _HAN, "Hang": _HAN, "Kore": _HAN | {"Hang"}}
+_COMPATIBLE: dict[str, frozenset[str]] = {
+    "Jpan": _HAN | {"Hani"},
+    "Hang": _HAN | {"Hani"},
+    "Kore": _HAN | {"Hang", "Hani"},
+    "Hans": frozenset({"Hani"}),
+    "Hant": frozenset({"Hani"}),
+}
 
 
 def _matches(label_script: str | None, text_script: str) -> bool:

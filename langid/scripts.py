@@ -6,11 +6,12 @@ Simplified, Hindi predicted for Arabic-script Urdu. The script is a fact of the 
 read it directly (the ``regex`` module's Unicode ``Script`` property) and use it to refine or veto
 the model's label (see :mod:`lingoloom.langid.refine`).
 
-Counting is done on distinct characters (``collections.Counter`` runs in C), so the per-character
-cost is a dictionary look-up. Characters of the Common and Inherited scripts (digits, punctuation,
+Counting runs at C speed: ``str.translate`` maps each letter to one symbol per script (the table
+fills itself on first sight of a code point) and deletes everything else, then ``str.count``. Characters of the Common and Inherited scripts (digits, punctuation,
 combining marks) do not vote. Three compound scripts are resolved the way ISO 15924 labels
 languages: Han + kana -> ``Jpan`` (Japanese), Hangul (+ Han) -> ``Hang`` (Korean), and plain Han
--> ``Hans`` or ``Hant`` by counting characters that exist in only one of the two standards.
+-> ``Hans`` or ``Hant`` by counting characters that exist in only one of the two standards
+(``Hani`` when the text has none of them).
 """
 
 from __future__ import annotations
@@ -68,6 +69,31 @@ def char_script(char: str) -> str | None:
     return script
 
 
+#: One private-use character stands for each script, so ``str.translate`` (C speed) turns a text
+#: into a string of script symbols with everything else deleted; counting is then ``str.count``.
+_SYMBOL_OF = {code: chr(0xE000 + i) for i, code in enumerate(_SCRIPTS)}
+_CODE_OF = {symbol: code for code, symbol in _SYMBOL_OF.items()}
+
+
+class _ScriptTable(dict):
+    """``str.translate`` table filled on first sight of each code point."""
+
+    def __missing__(self, codepoint: int) -> str | None:
+        script = char_script(chr(codepoint))
+        value = _SYMBOL_OF[script] if script else None
+        self[codepoint] = value
+        return value
+
+
+_TABLE = _ScriptTable()
+
+
+def script_counts(text: str) -> dict[str, int]:
+    """Letters per script (ISO 15924) in ``text``."""
+    symbols = text.translate(_TABLE)
+    return {_CODE_OF[symbol]: symbols.count(symbol) for symbol in set(symbols)}
+
+
 @dataclass(frozen=True)
 class ScriptProfile:
     """The dominant script of a text, its share of the letters, and the letter count per script."""
@@ -79,35 +105,37 @@ class ScriptProfile:
 
 
 def han_variant(text: str) -> str:
-    """``Hant`` if the text has more Traditional-only than Simplified-only characters, else ``Hans``."""
+    """``Hant`` or ``Hans`` by the majority of standard-specific characters; ``Hani`` when there are none."""
     chars = Counter(text)
     simplified = sum(n for c, n in chars.items() if c in _SIMPLIFIED)
     traditional = sum(n for c, n in chars.items() if c in _TRADITIONAL)
+    if simplified == traditional == 0:
+        return "Hani"
     return "Hant" if traditional > simplified else "Hans"
 
 
 def detect_script(text: str) -> ScriptProfile:
     """Dominant script of ``text`` (``Zyyy`` with share 0 when it has no letters)."""
-    counts: Counter[str] = Counter()
-    for char, n in Counter(text).items():
-        script = char_script(char)
-        if script is not None:
-            counts[script] += n
+    counts = script_counts(text)
     letters = sum(counts.values())
     if not letters:
         return ScriptProfile(UNDETERMINED, 0.0, 0, {})
-    kana = counts["Hira"] + counts["Kana"]
-    han = counts["Hani"] + counts["Bopo"]
-    merged = Counter({s: n for s, n in counts.items() if s not in ("Hira", "Kana", "Hani", "Bopo", "Hang")})
+    if len(counts) == 1 and "Hani" not in counts and "Hira" not in counts and "Kana" not in counts:
+        ((script, n),) = counts.items()
+        return ScriptProfile(script, 1.0, letters, counts)
+    kana = counts.get("Hira", 0) + counts.get("Kana", 0)
+    han = counts.get("Hani", 0) + counts.get("Bopo", 0)
+    hangul = counts.get("Hang", 0)
+    merged = {s: n for s, n in counts.items() if s not in ("Hira", "Kana", "Hani", "Bopo", "Hang")}
     if kana and kana >= 0.05 * (kana + han):
         merged["Jpan"] = kana + han
-    elif counts["Hang"] and counts["Hang"] >= han:
-        merged["Hang"] = counts["Hang"] + han
+    elif hangul and hangul >= han:
+        merged["Hang"] = hangul + han
     elif han:
         merged[han_variant(text)] = han
-        if counts["Hang"]:
-            merged["Hang"] = counts["Hang"]
+        if hangul:
+            merged["Hang"] = hangul
     if kana and "Jpan" not in merged:
         merged["Jpan"] = kana
-    script, top = merged.most_common(1)[0]
-    return ScriptProfile(script, top / letters, letters, dict(counts))
+    script = max(merged, key=merged.__getitem__)
+    return ScriptProfile(script, merged[script] / letters, letters, counts)

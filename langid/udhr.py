@@ -4,7 +4,8 @@ Why it exists: the UDHR (unicode-org/udhr) says the same thing in hundreds of la
 scripts, which makes it a fair, parallel language-ID benchmark. This loader reads its index
 (``udhr_index.tsv``: file, ISO 639-3, ISO 15924, review stage) and writes ``label<TAB>text`` lines
 for :func:`lingoloom.langid.evaluate.read_tsv`: only reviewed texts (stage >= 4 by default), only
-lines of at least 20 characters (titles such as "Article 1" say nothing about a language).
+lines of at least 20 characters (titles such as "Article 1" say nothing about a language). Texts
+the index files under the generic Han script ``Hani`` get ``Hans`` or ``Hant`` from their characters.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from lingoloom.langid.labels import UNKNOWN, normalize_label
+from lingoloom.langid.scripts import han_variant
 
 
 def udhr_pairs(root: str | Path, min_stage: int = 4, min_chars: int = 20) -> Iterator[tuple[str, str]]:
@@ -33,13 +35,17 @@ def udhr_pairs(root: str | Path, min_stage: int = 4, min_chars: int = 20) -> Ite
                 continue
             if stage < min_stage:
                 continue
-            label = normalize_label(row["iso639-3"], script=row["iso15924"] or None)
-            if label == UNKNOWN:
-                continue
             path = root / row["file"]
             if not path.is_file():
                 continue
-            for line in path.read_text(encoding="utf-8").splitlines():
+            text = path.read_text(encoding="utf-8")
+            script = row["iso15924"] or None
+            if script == "Hani":  # generic Han: the text itself says Simplified or Traditional
+                script = han_variant(text)
+            label = normalize_label(row["iso639-3"], script=script)
+            if label == UNKNOWN:
+                continue
+            for line in text.splitlines():
                 line = " ".join(line.split())
                 if len(line) >= min_chars:
                     yield label, line
