@@ -28,10 +28,23 @@ WARC_DIR = "warc"
 
 
 @dataclass
+class HostJob:
+    """One host's share of a Beam crawl round (see :class:`Crawler`)."""
+
+    host: str
+    items: list[Item]
+    settled_elsewhere: list[str]
+    scope_urls: list[str]
+    max_pages: int
+    host_pages_before: int
+    warc_prefix: str
+
+
+@dataclass
 class CrawlResult:
     """What a crawl (all runs into the same folder, resumes included) produced."""
 
-    warc_paths: list[Path]
+    warc_paths: list[Path]  # fsspec URLs (str) when a Beam crawl writes to gs:// or s3://
     fetched: int
     refused: dict[str, int] = field(default_factory=dict)
     redirected: int = 0
@@ -74,33 +87,48 @@ def page_metadata(outcome: Outcome) -> dict:
 
 
 class Crawler:
-    """One crawl into ``out_dir`` (``warc/`` and ``crawl-state.sqlite``); ``await run()`` until done."""
+    """One crawl into ``out_dir`` (``warc/`` and ``crawl-state.sqlite``); ``await run()`` until done.
 
-    def __init__(self, settings: CrawlSettings, out_dir: Path):
+    The Beam engine runs one Crawler per host and round with ``host_job``: the given items as
+    seeds, the frontier in memory, links to other hosts collected in ``frontier.foreign``, URLs
+    settled in earlier rounds never queued, and its own page budget.
+    """
+
+    def __init__(self, settings: CrawlSettings, out_dir: Path, host_job: "HostJob | None" = None):
         self.settings = settings
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.warc_dir = self.out_dir / WARC_DIR
+        self.job = host_job
+        self.max_pages = host_job.max_pages if host_job else settings.max_pages
+        self.warc_prefix = host_job.warc_prefix if host_job else settings.warc_prefix
         self._workers: dict[str, int] = {}
         self._tasks: set[asyncio.Task] = set()
         self._reserved: dict[str, int] = {}
 
-    def _open_frontier(self, visitor_canonical) -> tuple[Frontier, list[Item]]:
-        seeds = seed_items(self.settings, visitor_canonical)
-        scope = Scope(self.settings, [item.url for item in seeds])
-        frontier = Frontier(self.out_dir / STATE_FILE, self.settings, scope)
-        for name, pages in warc.recover(self.warc_dir, self.settings.warc_prefix):
-            frontier.replay(name, pages)
+    def _open_frontier(self, canonical) -> Frontier:
+        job = self.job
+        if job is None:
+            seeds = seed_items(self.settings, canonical)
+            scope = Scope(self.settings, [item.url for item in seeds])
+            frontier = Frontier(self.out_dir / STATE_FILE, self.settings, scope)
+            for name, pages in warc.recover(self.warc_dir, self.warc_prefix):
+                frontier.replay(name, pages)
+        else:
+            seeds = list(job.items)
+            frontier = Frontier(":memory:", self.settings, Scope(self.settings, job.scope_urls), only_host=job.host)
+            frontier.mark_seen_elsewhere(job.settled_elsewhere)
+            frontier.pages_per_host[job.host] = job.host_pages_before
         frontier.add(seeds)
-        return frontier, seeds
+        return frontier
 
     async def run(self) -> CrawlResult:
         s = self.settings
         async with Fetcher(s) as fetcher:
             self.visitor = Visitor(s, fetcher)
-            self.frontier, _ = self._open_frontier(self.visitor.canonical)
+            self.frontier = self._open_frontier(self.visitor.canonical)
             self.writer = warc.RotatingWarcWriter(
-                self.warc_dir, s.warc_prefix, s.warc_max_bytes,
+                self.warc_dir, self.warc_prefix, s.warc_max_bytes,
                 {"software": "lingoloom crawler", "http-header-user-agent": user_agent(s), "robots": "obey",
                  "operator": s.contact_url, "format": "WARC File Format 1.1"},
                 fsync=s.fsync,
@@ -120,13 +148,14 @@ class Crawler:
                 for path in self.writer.closed_paths:
                     self.frontier.mark_replayed(path.name)
         result = self.result()
-        self.frontier.close()
+        if self.job is None:
+            self.frontier.close()
         return result
 
     def result(self) -> CrawlResult:
         counts = self.frontier.counts()
         return CrawlResult(
-            warc_paths=sorted(self.warc_dir.glob(f"{self.settings.warc_prefix}-*.warc.gz")),
+            warc_paths=sorted(self.warc_dir.glob(f"{self.warc_prefix}-*.warc.gz")),
             fetched=sum(counts.get("fetched", {}).values()),
             refused=dict(sorted(counts.get("refused", {}).items())),
             redirected=sum(counts.get("redirected", {}).values()),
@@ -144,7 +173,7 @@ class Crawler:
     def _page_budget(self, host: str) -> bool:
         reserved = sum(self._reserved.values())
         return (
-            self.frontier.pages + reserved < self.settings.max_pages
+            self.frontier.pages + reserved < self.max_pages
             and self.frontier.pages_per_host.get(host, 0) + self._reserved.get(host, 0) < self.settings.max_pages_per_host
         )
 

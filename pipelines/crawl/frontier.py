@@ -37,11 +37,17 @@ CREATE TABLE IF NOT EXISTS replayed (name TEXT PRIMARY KEY);
 
 
 class Frontier:
-    """SQLite-backed frontier; ``queues[host]`` holds the queued items of each host in order."""
+    """SQLite-backed frontier; ``queues[host]`` holds the queued items of each host in order.
 
-    def __init__(self, path: Path, settings: CrawlSettings, scope: Scope):
+    With ``only_host`` (a Beam worker owning one host), in-scope links to other hosts are not
+    queued but collected in ``foreign`` for the worker to hand on.
+    """
+
+    def __init__(self, path: Path | str, settings: CrawlSettings, scope: Scope, only_host: str | None = None):
         self.settings = settings
         self.scope = scope
+        self.only_host = only_host
+        self.foreign: list[Item] = []
         self.db = sqlite3.connect(path, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL" if settings.fsync else "PRAGMA synchronous=NORMAL")
@@ -79,6 +85,9 @@ class Frontier:
             reason = self.scope.reason(item.url)
             if reason is not None:
                 self._insert(item, "refused", reason)
+                continue
+            if self.only_host is not None and host_key(item.url) != self.only_host:
+                self.foreign.append(item)
                 continue
             if self._insert(item, "queued"):
                 self._push(item, front=bool(item.via))
@@ -129,6 +138,18 @@ class Frontier:
         """Note that every page of a closed WARC file is already settled here."""
         with self.db:
             self.db.execute("INSERT OR IGNORE INTO replayed (name) VALUES (?)", (warc_name,))
+
+    def mark_seen_elsewhere(self, urls: list[str]) -> None:
+        """Record URLs another worker or round already settled, so they are never queued here."""
+        with self.db:
+            self.db.executemany(
+                "INSERT OR IGNORE INTO urls (url, host, depth, kind, state) VALUES (?, ?, 0, 'page', 'elsewhere')",
+                [(url, host_key(url)) for url in urls],
+            )
+
+    def settled(self) -> list[tuple[str, str, str | None]]:
+        """``(url, state, reason)`` of every URL met here, except those settled elsewhere."""
+        return self.db.execute("SELECT url, state, reason FROM urls WHERE state != 'elsewhere' ORDER BY seq").fetchall()
 
     def counts(self) -> dict[str, dict[str, int]]:
         """``{state: {reason or "": n}}`` over every URL ever met (pages, sitemaps and feeds)."""
