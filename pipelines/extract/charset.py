@@ -36,7 +36,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 #: WHATWG Encoding Standard: labels that browsers decode with a superset encoding.
 _SUPERSETS = {
     "ascii": "cp1252",
-    "latin_1": "cp1252",
+    "iso8859_1": "cp1252",
     "iso8859_9": "cp1254",
     "iso8859_11": "cp874",
     "tis_620": "cp874",

@@ -35,11 +35,11 @@ def extract_command(
 
     console = Console()
     try:
+        extractor = make_extractor(backend, profile=profile, markdown=markdown)
         if build_from is not None:
             count = write_gold(convert_folder(build_from), data)
             console.print(f"wrote {count} gold pages to {data}")
         pages = read_gold(data)
-        extractor = make_extractor(backend, profile=profile, markdown=markdown)
     except (ValueError, ImportError, OSError) as err:
         typer.secho(f"error: {err}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
