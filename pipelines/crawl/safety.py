@@ -107,7 +107,8 @@ class BoundedDecoder:
         self._parts.append(data)
 
     def _room(self) -> int:
-        return self.max_bytes - self.produced + 1
+        """Output allowed from the next decoding step: small steps, so the ratio test fires early."""
+        return min(self.max_bytes - self.produced + 1, RATIO_FLOOR_BYTES)
 
     def feed(self, chunk: bytes) -> None:
         """Decode one chunk from the wire."""
@@ -116,8 +117,7 @@ class BoundedDecoder:
             if self._z is None:
                 self._emit(chunk)
             elif isinstance(self._z, brotli.Decompressor):
-                out = self._z.process(chunk, output_buffer_limit=self._room())
-                self._emit(out)
+                self._emit(self._z.process(chunk, output_buffer_limit=self._room()))
                 while not self._z.can_accept_more_data():
                     self._emit(self._z.process(b"", output_buffer_limit=self._room()))
             else:
