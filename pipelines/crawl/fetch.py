@@ -121,6 +121,8 @@ class Fetcher:
             raise Refused("connect_error", str(err)) from err
         except (aiohttp.ClientError, OSError) as err:
             raise Refused("network_error", f"{type(err).__name__}: {err}") from err
+        except (ValueError, UnicodeError) as err:  # malformed URL or response line that aiohttp/yarl reject
+            raise Refused("bad_response", f"{type(err).__name__}: {err}") from err
 
     async def _get(self, url: str, accept: tuple[str, ...] | None, started: float) -> Response:
         s = self.settings

@@ -9,6 +9,7 @@ the frontier or the WARC files, so both engines persist outcomes their own way.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Literal
@@ -20,6 +21,8 @@ from lingoloom.pipelines.crawl.robots import RobotsCache, RobotsRules
 from lingoloom.pipelines.crawl.safety import Refused, media_type
 from lingoloom.pipelines.crawl.urls import InvalidURL, canonicalize, host_key, origin
 from lingoloom.schemas.crawl import CrawlSettings
+
+log = logging.getLogger(__name__)
 
 Kind = Literal["page", "sitemap", "feed"]
 State = Literal["fetched", "expanded", "redirected", "refused", "retry"]
@@ -123,7 +126,11 @@ class Visitor:
                 gate.pause_until(time.monotonic() + wait)
                 return Outcome(item, "retry", refused.reason, links=extra, retry_after=wait, robots=robots)
             return Outcome(item, "refused", refused.reason, links=extra, robots=robots)
-        outcome = self._interpret(item, response, gate)
+        try:
+            outcome = self._interpret(item, response, gate)
+        except Exception as err:  # noqa: BLE001 - a hostile body must cost one URL, never the crawl
+            log.warning("cannot interpret %s: %s: %s", item.url, type(err).__name__, err, exc_info=log.isEnabledFor(logging.DEBUG))
+            outcome = Outcome(item, "refused", "parse_error", response)
         outcome.robots = robots
         outcome.links = extra + outcome.links
         return outcome
