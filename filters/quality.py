@@ -78,6 +78,12 @@ class QualityFilter(RecordStep):
             ctx = self._contexts[label] = language_context(label, self.settings.packs_dir)
         return ctx
 
+    def use_pack(self, pack: LanguagePack) -> None:
+        """Use ``pack`` for its label instead of the registry's (checks and calibration of unsaved packs)."""
+        self._contexts[pack.label] = LanguageContext(
+            pack.label, pack, tokenizer_for_pack(pack), frozenset(pack.stopwords)
+        )
+
     def tokenize(self, ctx: LanguageContext, text: str) -> list[str]:
         """Words of ``text``; a tokenizer failure falls back to the script tokenizer (counted), never crashes."""
         try:

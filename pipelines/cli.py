@@ -6,13 +6,18 @@ on every command. Each area keeps its commands in its own module and mounts its 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+# datatrove re-creates loguru's console sink for every task; keep it at warnings (before loguru loads).
+os.environ.setdefault("LOGURU_LEVEL", "WARNING")
+
 from lingoloom.pipelines.crawl.cli import crawl_command
 from lingoloom.filters.minhash.cli import dedup_command
+from lingoloom.filters.languages_cli import languages_app
 from lingoloom.langid.cli import langid_command
 from lingoloom.pipelines.extract.cli import extract_command
 from lingoloom.pipelines.publish.cli import publish_command
@@ -26,6 +31,7 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Measure a stage against labelled data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+app.add_typer(languages_app, name="languages")
 app.command("publish")(publish_command)
 eval_app.command("dedup")(dedup_command)
 eval_app.command("langid")(langid_command)
