@@ -10,9 +10,11 @@ models and data the run used (lid.176 is CC BY-SA 3.0 and must be attributed).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Sequence
 
 from huggingface_hub import DatasetCardData
 
+from lingoloom.filters.balance.card import BalanceCard
 from lingoloom.langid.labels import bcp47, card_language_code
 from lingoloom.pipelines.report import LanguageFigures, size_category
 from lingoloom.pipelines.stats import RunStats, dropped_by_reason, stage_totals
@@ -25,15 +27,15 @@ LID176_ATTRIBUTION = (
 )
 
 
-def card_metadata(config: RunConfig, figures: list[LanguageFigures]) -> DatasetCardData:
-    """Front matter: language codes, configs, licence, task, size bucket, multilinguality."""
+def card_metadata(config: RunConfig, figures: list[LanguageFigures], extra_configs: Sequence[dict] = ()) -> DatasetCardData:
+    """Front matter: language codes, configs (one per language, then ``extra_configs``), licence, task, size, multilinguality."""
     total = sum(f.documents for f in figures)
     labels = [f.language for f in figures]
     languages = sorted({card_language_code(label) for label in labels})
     configs = [
         {"config_name": label, "data_files": [{"split": "train", "path": f"data/{label}/*.parquet"}]}
         for label in sorted(labels)
-    ]
+    ] + list(extra_configs)
     return DatasetCardData(
         language=languages,
         license=config.card.license,
@@ -76,9 +78,10 @@ def _removal_table(stats: RunStats, stage_order: tuple[str, ...]) -> str:
 
 
 def render_card(config: RunConfig, figures: list[LanguageFigures], stats: RunStats,
-                models: list[dict], stage_order: tuple[str, ...]) -> str:
-    """The whole README.md text."""
-    data = card_metadata(config, figures)
+                models: list[dict], stage_order: tuple[str, ...], balance: BalanceCard | None = None) -> str:
+    """The whole README.md text (with the balance sections and the ``mix`` config when ``balance`` is given)."""
+    balance = balance or BalanceCard()
+    data = card_metadata(config, figures, balance.configs)
     total = sum(f.documents for f in figures)
     model_lines = "\n".join(
         f"- `{m.get('name')}` ({m.get('licence', 'licence unknown')}), sha256 `{m.get('sha256', '?')[:16]}…`"
@@ -112,6 +115,7 @@ Counts of documents entering and leaving each stage (from the run's `stats/stats
 
 {_removal_table(stats, stage_order)}
 
+{balance.sections}
 ## Data fields
 
 `id` (stable hash of URL and content), `text`, `url`, `domain`, `tld`, `source`, `fetch_time`,

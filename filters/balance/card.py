@@ -10,14 +10,16 @@ template. This module turns ``stats/balance.json`` and the run's stats into Mark
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from lingoloom.filters.balance.local import BALANCE_REPORT, MIX_DIR
+from lingoloom.filters.balance.local import BALANCE_REPORT, MIX_DIR, run_balance_local
 from lingoloom.filters.balance.plots import write_plots
 from lingoloom.filters.balance.report import FairnessTable, fairness_table
 from lingoloom.filters.balance.sources import SOURCE_TYPES
 from lingoloom.filters.balance.tokens import CHARS_PER_TOKEN, chars_per_token
+from lingoloom.schemas.balance import BalanceSettings
 
 #: Thresholds above which a finding is written into the card.
 ONE_SITE_SHARE = 0.3
@@ -35,6 +37,10 @@ def load_balance_report(out_dir: str | Path) -> dict[str, Any] | None:
 
 def _pct(x: float) -> str:
     return f"{x:.0%}" if x >= 0.01 or x == 0 else f"{x:.1%}"
+
+
+def _subject(subject: str) -> str:
+    return subject if " " in subject else f"`{subject}`"
 
 
 def _tokens(n: float) -> str:
@@ -93,9 +99,14 @@ shares compare languages fairly across writing systems without depending on one 
 
 
 def findings(report: Mapping[str, Any], table: FairnessTable | None) -> list[tuple[str, str]]:
-    """Measured findings as ``(language, finding)``, per language in order of importance."""
+    """Measured findings as ``(subject, finding)`` (subject: a language or "all languages"), most important first."""
     out: list[tuple[str, str]] = []
     plan = report["plan"]
+    sizes = [info["documents"] for info in report["languages"].values()]
+    tiny = bool(sizes) and max(sizes) < FEW_DOCUMENTS
+    if tiny:
+        out.append(("All languages", f"at most {max(sizes):,} documents each, too few for these shares and "
+                                     "findings to be more than an illustration"))
     for lang, info in sorted(report["languages"].items()):
         conc = info["concentration"]
         top = conc["top_domains"][0] if conc["top_domains"] else None
@@ -110,8 +121,9 @@ def findings(report: Mapping[str, Any], table: FairnessTable | None) -> list[tup
             if share >= limit:
                 out.append((lang, f"{_pct(share)} of the documents are {kind} pages (by URL)"))
         lp = plan["languages"].get(lang)
-        if lp and info["documents"] < FEW_DOCUMENTS:
-            out.append((lang, f"only {info['documents']:,} documents; the mixture uses them ×{lp['epochs']:.2f}"))
+        if lp and info["documents"] < FEW_DOCUMENTS and not tiny:
+            repeated = f"; the mixture repeats them ×{lp['epochs']:.2f}" if lp["epochs"] > 1 else ""
+            out.append((lang, f"only {info['documents']:,} documents{repeated}"))
         elif lp and lp["epochs"] >= plan["max_epochs"] - 1e-9 and plan["policy"] != "natural":
             out.append((lang, f"reached the cap of ×{plan['max_epochs']:g} repeats: the mixture wanted more of it"))
     for o in table.outliers if table else []:
@@ -136,7 +148,7 @@ def findings_section(report: Mapping[str, Any], table: FairnessTable | None, plo
         )
     found = findings(report, table)
     listed = (
-        "\n".join(f"- `{lang}`: {text}." for lang, text in found)
+        "\n".join(f"- {_subject(lang)}: {text}." for lang, text in found)
         if found
         else "- No language is dominated by one site or one kind of source."
     )
@@ -156,12 +168,12 @@ commerce; everything else is *other*). Entropy is over domains; *norm.* divides 
 
 def removals_section(table: FairnessTable, plots: Mapping[str, str]) -> str:
     """Share removed per stage and language; outliers (far above the median) marked."""
-    langs = [lang for lang in table.removed]
-    header = "| config | " + " | ".join(table.stages) + " |"
-    rows = [header, "|---|" + "---:|" * len(table.stages)]
-    for lang in langs:
+    stages = table.active_stages()
+    header = "| config | " + " | ".join(stages) + " |"
+    rows = [header, "|---|" + "---:|" * len(stages)]
+    for lang in table.active_languages():
         cells = []
-        for stage in table.stages:
+        for stage in stages:
             if stage not in table.removed[lang]:
                 cells.append("–")
                 continue
@@ -179,8 +191,8 @@ def removals_section(table: FairnessTable, plots: Mapping[str, str]) -> str:
     return f"""## Removals by stage and language
 
 Share of each language's documents that each stage removed ("of N": documents of that language entering
-the stage). Documents are attributed to a language once language identification has run; `und` holds
-those without one.
+the stage; stages that removed nothing are left out). Documents are attributed to a language once language
+identification has run; `und` holds those without one.
 
 {chr(10).join(rows)}
 
@@ -193,7 +205,7 @@ def limitations_section(report: Mapping[str, Any], table: FairnessTable | None) 
     by_language: dict[str, list[str]] = {}
     for lang, text in findings(report, table):
         by_language.setdefault(lang, []).append(text)
-    lines = [f"- `{lang}`: {'; '.join(texts)}." for lang, texts in sorted(by_language.items())]
+    lines = [f"- {_subject(lang)}: {'; '.join(texts)}." for lang, texts in by_language.items()]
     if not lines:
         lines = ["- No language is dominated by one site or source type, and no filter hit one language far harder."]
     lines += [
@@ -217,7 +229,31 @@ def balance_sections(out_dir: str | Path, stats: Mapping[str, Mapping[str, int]]
     plots = write_plots(out_dir, report, table)
     languages_plot = f"\n![Languages: natural share and mixture weight]({plots['languages']})\n"
     parts = [mixture_section(report, out_dir) + languages_plot, findings_section(report, table, plots)]
-    if table.stages:
+    if table.active_stages():
         parts.append(removals_section(table, plots))
     parts.append(limitations_section(report, table))
     return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class BalanceCard:
+    """What balance adds to the card: Markdown sections and extra configs (``mix``)."""
+
+    sections: str = ""
+    configs: tuple[dict[str, Any], ...] = ()
+
+
+MIX_CONFIG = {"config_name": "mix", "data_files": [{"split": "train", "path": f"{MIX_DIR.as_posix()}/*.parquet"}]}
+
+
+def balance_for_card(settings: BalanceSettings, out_dir: str | Path, stats: Mapping[str, Mapping[str, int]],
+                     stages: Sequence[str]) -> BalanceCard:
+    """Run balance over the written language shards (any engine) and render its card sections.
+
+    Writes ``stats/balance.json``, the PNGs and, with ``materialize_mix``, the ``mix`` config.
+    """
+    shards = sorted(Path(out_dir).glob("data/*/*.parquet"))
+    if not settings.enabled or not shards:
+        return BalanceCard()
+    run_balance_local(shards, settings, out_dir)
+    return BalanceCard(balance_sections(out_dir, stats, stages), (MIX_CONFIG,) if settings.materialize_mix else ())

@@ -11,6 +11,7 @@ once, with its ``repeats`` count.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -98,4 +99,6 @@ def run_balance_local(shard_paths: Sequence[str | Path], settings: BalanceSettin
     report_path.write_text(json.dumps(balance_report(profiles, plan, settings), indent=1, ensure_ascii=False) + "\n")
     if settings.materialize_mix:
         write_mix(language_shards, plan, out_dir)
+    elif (Path(out_dir) / MIX_DIR).is_dir():
+        shutil.rmtree(Path(out_dir) / MIX_DIR)  # a mix from an earlier run with other settings
     return plan

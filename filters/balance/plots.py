@@ -70,8 +70,7 @@ def plot_languages(report: Mapping[str, Any], path: Path) -> Path:
 def plot_removals(table: FairnessTable, path: Path) -> Path:
     """Heatmap: share of each language's documents removed by each stage; outliers outlined."""
     plt = _pyplot()
-    langs = [lang for lang in table.removed if lang != "und"] or list(table.removed)
-    stages = table.stages
+    langs, stages = table.active_languages(), table.active_stages()
     grid = [[table.removed[lang].get(stage, float("nan")) * 100 for stage in stages] for lang in langs]
     fig, ax = plt.subplots(figsize=(max(5.0, 1.3 * len(stages) + 2.5), _height(len(langs))))
     image = ax.imshow(grid, cmap="Reds", vmin=0, vmax=100, aspect="auto")
@@ -132,6 +131,6 @@ def write_plots(out_dir: str | Path, report: Mapping[str, Any], table: FairnessT
         "languages": plot_languages(report, out / LANGUAGES_PNG),
         "concentration": plot_concentration(report, out / CONCENTRATION_PNG),
     }
-    if table.stages and table.removed:
+    if table.active_stages():
         written["removals"] = plot_removals(table, out / REMOVALS_PNG)
     return {name: path.relative_to(out).as_posix() for name, path in written.items()}

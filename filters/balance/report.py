@@ -35,7 +35,7 @@ def domain_concentration(profile: LanguageProfile, top: int = 10) -> Concentrati
     if not total:
         return Concentration(0, [], 0.0, 0.0, 0.0)
     shares = [c / total for _, c in counts]
-    entropy = -math.fsum(p * math.log2(p) for p in shares if p > 0)
+    entropy = max(0.0, -math.fsum(p * math.log2(p) for p in shares if p > 0))
     n = len(counts)
     return Concentration(
         domains=n,
@@ -101,6 +101,15 @@ class FairnessTable:
 
     def is_outlier(self, language: str, stage: str) -> bool:
         return any(o.language == language and o.stage == stage for o in self.outliers)
+
+    def active_stages(self) -> list[str]:
+        """Stages that removed something from some language (the others add nothing to a table)."""
+        return [s for s in self.stages if any(shares.get(s, 0) > 0 for shares in self.removed.values())]
+
+    def active_languages(self) -> list[str]:
+        """Languages that entered at least one active stage."""
+        stages = self.active_stages()
+        return [lang for lang, shares in self.removed.items() if any(s in shares for s in stages)]
 
 
 def fairness_table(
