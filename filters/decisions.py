@@ -18,12 +18,12 @@ from datatrove.data import Document
 from lingoloom.pipelines.steps import RecordStep
 
 
-def load_decisions(files: list[str | Path]) -> tuple[dict[str, str], dict[str, int]]:
+def load_decisions(files: list[str | Path], default_reason: str) -> tuple[dict[str, str], dict[str, int]]:
     """``({removed id: reason}, {kept id: minhash_cluster_size})`` from decision Parquet files.
 
     A decision file has an ``id`` column and either ``keep`` (bool; MinHash style, one row per
     record) or only rows for removed records. ``drop_reason`` and ``minhash_cluster_size`` are
-    optional columns.
+    optional columns; rows without a reason get ``default_reason``.
     """
     removed: dict[str, str] = {}
     cluster_sizes: dict[str, int] = {}
@@ -39,7 +39,7 @@ def load_decisions(files: list[str | Path]) -> tuple[dict[str, str], dict[str, i
                 if sizes is not None and sizes[index] is not None:
                     cluster_sizes[doc_id] = int(sizes[index])
             else:
-                removed[doc_id] = reasons[index] or "duplicate"
+                removed[doc_id] = reasons[index] or default_reason
     return removed, cluster_sizes
 
 
@@ -50,8 +50,10 @@ class ApplyDecisions(RecordStep):
     record file name to its own decision file (each task loads only its own; MinHash style).
     """
 
-    def __init__(self, stage: str, decision_files: list[str] | dict[str, str], record_files: list[str] | None = None):
+    def __init__(self, stage: str, decision_files: list[str] | dict[str, str], record_files: list[str] | None = None,
+                 default_reason: str = "duplicate"):
         super().__init__()
+        self.default_reason = default_reason
         self.stage = stage
         self.name = stage
         self.decision_files = decision_files
@@ -72,7 +74,7 @@ class ApplyDecisions(RecordStep):
 
     def run(self, data, rank: int = 0, world_size: int = 1):
         if self._removed is None:
-            self._removed, self._sizes = load_decisions(self._files_for_rank(rank, world_size))
+            self._removed, self._sizes = load_decisions(self._files_for_rank(rank, world_size), self.default_reason)
         yield from super().run(data, rank, world_size)
 
     def process(self, doc: Document) -> str | None:

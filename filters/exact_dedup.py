@@ -5,16 +5,14 @@ article under two URLs) are the cheapest redundancy to remove. :class:`ContentHa
 record its ``content_hash`` (text after NFKC, case folding and dropping everything but letters
 and digits) and its stable ``id`` (hash of URL and content). The decision is global, so it is
 split like every global stage: :func:`exact_duplicate_decisions` handles one partition of the
-hash space (task ``rank`` of ``world_size``) by reading only three columns of the record shards,
-and the survivor of each group is the same on every engine: highest quality score, then
-smallest id.
+hash space (task ``rank`` of ``world_size``) by reading only a few columns of the record shards,
+and the survivor of each group is the same on every engine (:mod:`lingoloom.filters.survivor`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -22,6 +20,7 @@ import pyarrow.parquet as pq
 import xxhash
 from datatrove.data import Document
 
+from lingoloom.filters.survivor import survivor_key
 from lingoloom.pipelines.steps import RecordStep
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -81,48 +80,32 @@ def _quality_score(table: pa.Table) -> pa.Array:
 def exact_duplicate_decisions(record_files: list[str], rank: int = 0, world_size: int = 1) -> pa.Table:
     """Decisions for the content hashes owned by partition ``rank``: one row per removed record.
 
-    Reads only ``id``, ``content_hash``, ``language`` and the quality score of each shard. The
-    survivor of a group of equal hashes is the record with the highest quality score, then the
-    smallest id, whatever the order of files or rows.
+    Reads only the columns the decision needs. The survivor of a group of equal hashes follows
+    :func:`lingoloom.filters.survivor.survivor_key` (self-canonical page, then quality, then id),
+    whatever the order of files or rows.
     """
-    best: dict[str, tuple[float, str]] = {}
+    best: dict[str, tuple] = {}
     members: dict[str, list[tuple[str, str]]] = {}
     for path in record_files:
-        table = pq.read_table(path, columns=["id", "content_hash", "language", "quality"])
+        table = pq.read_table(path, columns=["id", "content_hash", "language", "quality", "url", "canonical_url"])
         scores = _quality_score(table).to_pylist()
-        for doc_id, digest, language, score in zip(
+        for doc_id, digest, language, score, url, canonical in zip(
             table.column("id").to_pylist(), table.column("content_hash").to_pylist(),
-            table.column("language").to_pylist(), scores,
+            table.column("language").to_pylist(), scores, table.column("url").to_pylist(),
+            table.column("canonical_url").to_pylist(),
         ):
             if hash_partition(digest, world_size) != rank:
                 continue
             members.setdefault(digest, []).append((doc_id, language))
-            candidate = (-float(score), doc_id)
+            candidate = survivor_key(doc_id, url, canonical, score)
             if digest not in best or candidate < best[digest]:
                 best[digest] = candidate
     rows = []
     for digest, group in members.items():
-        survivor = best[digest][1]
+        survivor = best[digest][2]
         for doc_id, language in group:
             if doc_id != survivor:
                 rows.append({"id": doc_id, "language": language, "survivor_id": survivor,
                              "drop_stage": "exact_dedup", "drop_reason": "exact_duplicate"})
     rows.sort(key=lambda row: row["id"])
     return pa.Table.from_pylist(rows, schema=DECISION_SCHEMA)
-
-
-def read_removed_ids(decision_files: list[str | Path]) -> dict[str, tuple[str, str]]:
-    """``{id: (drop_stage, drop_reason)}`` from decision files (rows with ``keep`` false, or all rows)."""
-    removed: dict[str, tuple[str, str]] = {}
-    for path in decision_files:
-        table = pq.read_table(path)
-        if "keep" in table.column_names:
-            table = table.filter(pc.invert(table.column("keep")))
-        stages = table.column("drop_stage").to_pylist() if "drop_stage" in table.column_names else None
-        reasons = table.column("drop_reason").to_pylist() if "drop_reason" in table.column_names else None
-        for index, doc_id in enumerate(table.column("id").to_pylist()):
-            removed[doc_id] = (
-                stages[index] if stages else "minhash",
-                reasons[index] if reasons else "near_duplicate",
-            )
-    return removed

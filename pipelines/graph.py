@@ -16,7 +16,7 @@ from lingoloom.pipelines.extract import Extract
 from lingoloom.schemas.config import RunConfig
 
 #: Order of the stages in reports (read -> ... -> written).
-STAGE_ORDER = ("read", "extract", "langid", "quality", "content_hash", "exact_dedup", "minhash", "balance", "write")
+STAGE_ORDER = ("crawl", "read", "extract", "langid", "quality", "content_hash", "exact_dedup", "minhash", "balance", "write")
 
 
 def record_steps(config: RunConfig) -> list[PipelineStep]:

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from lingoloom.schemas.balance import BalanceSettings
 from lingoloom.schemas.crawl import CommonCrawlSettings, CrawlSettings
 from lingoloom.schemas.extract import ExtractSettings
 from lingoloom.schemas.langid import LangIdSettings
@@ -117,6 +118,7 @@ class RunConfig(_Strict):
     langid: LangIdSettings = Field(default_factory=LangIdSettings)
     quality: QualitySettings = Field(default_factory=QualitySettings)
     dedup: DedupSettings = Field(default_factory=DedupSettings)
+    balance: BalanceSettings = Field(default_factory=BalanceSettings)
     output: OutputSettings = Field(default_factory=OutputSettings)
     engine: EngineSettings = Field(default_factory=EngineSettings)
     card: CardSettings = Field(default_factory=CardSettings)

@@ -217,7 +217,8 @@ class LocalEngine:
     def run(self) -> LocalRun:
         started = time.time()
         _claim_work_dir(self.work, self.config, self.fresh)
-        inputs = resolve_inputs(self.config, self.work, progress=self.progress)
+        resolved = resolve_inputs(self.config, self.work, progress=self.progress)
+        inputs = resolved.files
         if not inputs:
             raise RuntimeError("the run's inputs resolved to no files; check the `inputs` paths")
 
@@ -232,7 +233,8 @@ class LocalEngine:
             exact_dir = self.work / "decisions" / "exact"
             partitions = max(1, self.workers)
             self._execute("exact", [_ExactDecide(record_files, str(exact_dir))], partitions)
-            appliers.append(ApplyDecisions("exact_dedup", [str(exact_dir / f"{r:05d}.parquet") for r in range(partitions)]))
+            appliers.append(ApplyDecisions("exact_dedup", [str(exact_dir / f"{r:05d}.parquet") for r in range(partitions)],
+                                           default_reason="exact_duplicate"))
         if "minhash" in stages:
             appliers.append(self._minhash(record_files))
 
@@ -244,20 +246,21 @@ class LocalEngine:
         self._remove_stale_shards(shard_tasks)
         self._execute("gather", [_GatherShard(shard_tasks, str(bucket_dir), str(self.out))], len(shard_tasks))
 
-        stats = merge_stats(read_datatrove_stats(d) for d in self.logging_dirs if (d / "stats").exists())
+        stats = merge_stats([resolved.stats, *(read_datatrove_stats(d) for d in self.logging_dirs
+                                                if (d / "stats").exists())])
         shards: dict[str, list[Path]] = {}
         for task in shard_tasks:
             shards.setdefault(task.language, []).append(language_shard_path(self.out, task.language, task.index, task.count))
         return LocalRun(out_dir=self.out, stats=stats, shards=shards, started=started, finished=time.time())
 
     def _minhash(self, record_files: list[str]) -> PipelineStep:
-        from lingoloom.filters.minhash import run_minhash_local
+        from lingoloom.filters.minhash.run_local import run_minhash_local
 
         decisions_dir = self.work / "decisions" / "minhash"
         run_minhash_local(record_files, str(decisions_dir), str(self.work / "minhash"),
                           self.config.dedup.minhash, self.workers)
         mapping = {Path(p).name: str(decisions_dir / Path(p).name) for p in record_files}
-        return ApplyDecisions("minhash", mapping, record_files)
+        return ApplyDecisions("minhash", mapping, record_files, default_reason="near_duplicate")
 
     def _remove_stale_shards(self, tasks: list[ShardTask]) -> None:
         """Delete published shards that the current plan does not produce (e.g. from an older plan)."""

@@ -21,7 +21,7 @@ from lingoloom.pipelines.steps import STAT_DROPPED, STAT_IN, STAT_KEPT, UNKNOWN_
 
 @dataclass(frozen=True)
 class InputFile:
-    """One file to read: its path or URL, its kind (warc, parquet, jsonl) and the input spec it came from."""
+    """One file to read: its path or URL, its kind (warc, commoncrawl, parquet, jsonl) and its settings."""
 
     path: str
     kind: str
@@ -57,8 +57,22 @@ class InputReader(PipelineStep):
                         yield from self._counted(documents)
                 except FileNotFoundError as err:
                     raise RuntimeError(f"input {item.path!r} does not exist: {err}") from err
+            elif item.kind == "commoncrawl":
+                yield from self._counted(self._commoncrawl_documents(item))
             else:
                 yield from self._counted(iter_table_documents(item.path, item.spec, self._count_drop))
+
+    def _commoncrawl_documents(self, item: InputFile):
+        """A Common Crawl file over a retrying stream (503/SlowDown), FastWARC where installed."""
+        from itertools import islice
+
+        from lingoloom.pipelines.commoncrawl import iter_documents, open_with_retries
+
+        settings = item.spec
+        with open_with_retries(item.path, settings) as stream:
+            documents = iter_documents(stream, item.source, item.path, settings.reader, self._count_drop,
+                                       self.max_body_bytes)
+            yield from islice(documents, settings.max_records_per_file)
 
     def _counted(self, documents):
         for doc in documents:
