@@ -20,6 +20,7 @@ from crawlsite import Host
 from lingoloom.pipelines.commoncrawl import (
     RetryingReader,
     choose_paths,
+    iter_commoncrawl_file,
     iter_documents,
     open_with_retries,
     read_paths,
@@ -131,6 +132,13 @@ def test_local_mirror_wet_documents_skip_extraction(mirror):
     assert all(d.metadata["_is_extracted_text"] and d.text for d in docs)
     assert {d.text for d in docs} == {"Hà Nội mùa thu.", "Habari za asubuhi."}
     assert {d.metadata["source"] for d in docs} == {DUMP}
+
+
+def test_one_file_with_a_record_limit(mirror):
+    settings = CommonCrawlSettings(dump=DUMP, base_url=str(mirror), sample_files=1, max_records_per_file=2)
+    (url,) = sample_paths(settings)
+    docs = list(iter_commoncrawl_file(url, settings))
+    assert len(docs) == 2 and all(d.metadata["source"] == DUMP and d.metadata["_body"] for d in docs)
 
 
 def test_https_stream_survives_slow_down_answers():

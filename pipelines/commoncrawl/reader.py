@@ -11,6 +11,7 @@ it), built by the same rules as :func:`lingoloom.pipelines.sources.warc.iter_war
 from __future__ import annotations
 
 import importlib.util
+import itertools
 from typing import BinaryIO, Iterator, Literal
 
 from datatrove.data import Document
@@ -18,6 +19,7 @@ from datatrove.data import Document
 from lingoloom.pipelines.crawl.safety import BoundedDecoder, Refused
 from lingoloom.pipelines.sources.warc import DEFAULT_MAX_BODY_BYTES, DropCounter, iter_warc_documents
 from lingoloom.pipelines.urls import domain_and_tld
+from lingoloom.schemas.crawl import CommonCrawlSettings
 
 Reader = Literal["auto", "fastwarc", "warcio"]
 
@@ -120,3 +122,19 @@ def iter_documents(
     if available_reader(reader) == "fastwarc":
         return iter_fastwarc_documents(stream, source, origin, on_drop, max_body_bytes)
     return iter_warc_documents(stream, source, origin, on_drop, max_body_bytes)
+
+
+def iter_commoncrawl_file(
+    url: str,
+    settings: CommonCrawlSettings,
+    source: str | None = None,
+    on_drop: DropCounter = _ignore,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+) -> Iterator[Document]:
+    """Documents of one sampled WARC/WET file: streamed with the settings' retry policy, parsed
+    with their reader, at most ``max_records_per_file``; ``source`` defaults to the dump id."""
+    from lingoloom.pipelines.commoncrawl.retry import open_with_retries
+
+    with open_with_retries(url, settings) as stream:
+        documents = iter_documents(stream, source or settings.dump, url, settings.reader, on_drop, max_body_bytes)
+        yield from itertools.islice(documents, settings.max_records_per_file)

@@ -1,0 +1,63 @@
+"""Page caps (per host and in total) hold and survive a restart; robots.txt sitemaps are followed;
+429 answers are retried after their Retry-After."""
+
+from __future__ import annotations
+
+from crawlsite import Host, Reply, html
+from lingoloom.pipelines.crawl import crawl
+from lingoloom.schemas.crawl import CrawlSettings
+
+
+def _host(pages: int = 5) -> Host:
+    host = Host()
+    host.routes["/"] = html("".join(f'<a href="/p{i}.html">{i}</a>' for i in range(pages)))
+    for i in range(pages):
+        host.routes[f"/p{i}.html"] = html(f"<p>page {i}</p>")
+    return host
+
+
+def test_caps_hold_and_a_restart_with_higher_caps_continues(tmp_path):
+    hosts = [_host(), _host()]
+    try:
+        base = dict(seeds=[h.url("/") for h in hosts], allow_private_addresses=["127.0.0.1"], delay_seconds=0)
+        first = crawl(CrawlSettings(**base, max_pages_per_host=2, max_pages=3), tmp_path)
+        assert first.fetched == 3 and first.queued > 0
+        assert all(sum(1 for _, p, _ in h.log if p != "/robots.txt") <= 2 for h in hosts)
+        second = crawl(CrawlSettings(**base, max_pages_per_host=100, max_pages=100), tmp_path)
+        assert second.fetched == 12 and second.queued == 0
+        for host in hosts:
+            pages = [p for _, p, _ in host.log if p != "/robots.txt"]
+            assert len(pages) == len(set(pages)) == 6  # nothing fetched twice across the restart
+    finally:
+        for host in hosts:
+            host.close()
+
+
+def test_robots_sitemaps_and_429_retry_after(tmp_path):
+    host = Host()
+    calls = {"n": 0}
+
+    def limited(_host, _handler):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            return Reply(b"slow down", 429, {"Content-Type": "text/plain", "Retry-After": "1"})
+        return html("<p>ok now</p>")
+
+    try:
+        host.routes.update({
+            "/robots.txt": Reply(f"User-agent: *\nAllow: /\nSitemap: {host.url('/sm.xml')}\n".encode(),
+                                 headers={"Content-Type": "text/plain"}),
+            "/": html("<p>home</p>"),
+            "/sm.xml": Reply(f"<urlset><url><loc>{host.url('/from-sitemap.html')}</loc></url></urlset>".encode(),
+                             headers={"Content-Type": "application/xml"}),
+            "/from-sitemap.html": Reply(status=302, headers={"Location": "/limited.html"}),
+            "/limited.html": limited,
+        })
+        settings = CrawlSettings(seeds=[host.url("/")], robots_sitemaps=True, allow_private_addresses=["127.0.0.1"],
+                                 delay_seconds=0)
+        result = crawl(settings, tmp_path)
+        assert result.fetched == 2 and result.expanded == 1 and result.redirected == 1
+        hits = [t for t, p, _ in host.log if p == "/limited.html"]
+        assert len(hits) == 2 and hits[1] - hits[0] >= 0.97
+    finally:
+        host.close()
