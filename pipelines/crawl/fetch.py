@@ -51,6 +51,7 @@ class Response:
     fetch_date: datetime
     wire_bytes: int
     timing: dict[str, float] = field(default_factory=dict)
+    http_version: str = "HTTP/1.1"
 
     def header(self, name: str) -> str | None:
         name = name.lower()
@@ -160,6 +161,7 @@ class Fetcher:
                 ip=peer[0] if peer else None,
                 fetch_date=fetch_date,
                 wire_bytes=wire,
+                http_version=f"HTTP/{resp.version.major}.{resp.version.minor}" if resp.version else "HTTP/1.1",
                 timing={
                     "headers_seconds": round(headers_at - started, 6),
                     "total_seconds": round(time.monotonic() - started, 6),

@@ -92,7 +92,9 @@ class Visitor:
                 return None, b""
             location = response.header("Location")
             if 300 <= response.status < 400 and location:
-                url = self.canonical(location, url) or url
+                url = self.canonical(location, url)
+                if url is None:
+                    return None, b""
                 continue
             return response.status, response.body
         return None, b""

@@ -42,7 +42,7 @@ def page_records(response: Response, metadata: dict) -> bytes:
     warc_headers = {"WARC-Date": date}
     if response.ip:
         warc_headers["WARC-IP-Address"] = response.ip
-    http = StatusAndHeaders(f"{response.status} {response.reason}".strip(), response.warc_headers(), protocol="HTTP/1.1")
+    http = StatusAndHeaders(f"{response.status} {response.reason}".strip(), response.warc_headers(), protocol=response.http_version)
     record = writer.create_warc_record(
         response.url, "response", payload=io.BytesIO(response.body), http_headers=http, warc_headers_dict=warc_headers
     )
