@@ -14,7 +14,7 @@ from typing import Sequence
 
 from huggingface_hub import DatasetCardData
 
-from lingoloom.filters.balance.card import BalanceCard
+from lingoloom.pipelines.card_details import CardExtras
 from lingoloom.langid.labels import bcp47, card_language_code
 from lingoloom.pipelines.report import LanguageFigures, size_category
 from lingoloom.pipelines.stats import RunStats, dropped_by_reason, stage_totals
@@ -78,10 +78,12 @@ def _removal_table(stats: RunStats, stage_order: tuple[str, ...]) -> str:
 
 
 def render_card(config: RunConfig, figures: list[LanguageFigures], stats: RunStats,
-                models: list[dict], stage_order: tuple[str, ...], balance: BalanceCard | None = None) -> str:
-    """The whole README.md text (with the balance sections and the ``mix`` config when ``balance`` is given)."""
-    balance = balance or BalanceCard()
-    data = card_metadata(config, figures, balance.configs)
+                models: list[dict], stage_order: tuple[str, ...], extras: CardExtras | None = None) -> str:
+    """The whole README.md text; ``extras`` adds the ``mix`` config, ``dataset_info`` and the measured sections."""
+    extras = extras or CardExtras()
+    data = card_metadata(config, figures, extras.configs)
+    if extras.dataset_info:
+        data.dataset_info = extras.dataset_info
     total = sum(f.documents for f in figures)
     model_lines = "\n".join(
         f"- `{m.get('name')}` ({m.get('licence', 'licence unknown')}), sha256 `{m.get('sha256', '?')[:16]}…`"
@@ -115,7 +117,7 @@ Counts of documents entering and leaving each stage (from the run's `stats/stats
 
 {_removal_table(stats, stage_order)}
 
-{balance.sections}
+{extras.sections}
 ## Data fields
 
 `id` (stable hash of URL and content), `text`, `url`, `domain`, `tld`, `source`, `fetch_time`,
@@ -135,7 +137,7 @@ authors and publishers.
 ## Reproducibility
 
 The full run definition, package versions, model checksums and per-stage counts are in `manifest.json`.
-"""
+{extras.reproducibility}"""
     return f"---\n{data.to_yaml()}\n---\n{body}"
 
 

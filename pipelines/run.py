@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from lingoloom.filters.balance.card import balance_for_card
 from lingoloom.pipelines.card import render_card, write_card
+from lingoloom.pipelines.card_details import card_extras
 from lingoloom.pipelines.graph import STAGE_ORDER
 from lingoloom.pipelines.manifest import build_manifest, write_manifest
 from lingoloom.pipelines.report import LanguageFigures, language_figures
@@ -44,10 +44,10 @@ def finalize(config: RunConfig, out_dir: Path, stats: RunStats, engine: str, wor
              started: float, finished: float, config_sha256: str) -> RunOutcome:
     """Write stats, card and manifest for a folder whose shards are written."""
     write_stats(stats, out_dir / "stats" / "stats.json")
-    balance = balance_for_card(config.balance, out_dir, stats, STAGE_ORDER)
     figures = language_figures(out_dir)
     models = models_used(config)
-    card_path = write_card(out_dir, render_card(config, figures, stats, models, STAGE_ORDER, balance))
+    extras = card_extras(config, out_dir, stats, models, STAGE_ORDER, config_sha256)
+    card_path = write_card(out_dir, render_card(config, figures, stats, models, STAGE_ORDER, extras))
     manifest = build_manifest(config, out_dir, engine, workers, started, finished, stats, figures, models, config_sha256)
     manifest_path = write_manifest(out_dir, manifest)
     return RunOutcome(out_dir, stats, figures, manifest_path, card_path, finished - started)
