@@ -18,6 +18,7 @@ from datatrove.pipeline.filters.base_filter import get_filter_result
 from lingoloom.filters.heuristics import DATATROVE_REASONS
 from lingoloom.filters.packs import pack_for
 from lingoloom.filters.quality import QualityFilter
+from lingoloom.schemas.quality import QualitySettings
 
 
 def stock_decision(doc: Document, chain) -> str | None:
@@ -57,7 +58,7 @@ def test_decisions_identical_to_datatrove_stock_filters_on_english(shared_data):
         ("gopher_repetition", GopherRepetitionFilter()),
         ("fineweb_quality", FineWebQualityFilter()),
     ]
-    ours = QualityFilter()
+    ours = QualityFilter(QualitySettings(boilerplate_lines=False, c4_line_filters="off", pii_redaction=[]))
     mismatches = []
     reasons = set()
     for i, text in enumerate(texts):
