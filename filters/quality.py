@@ -69,7 +69,7 @@ class QualityFilter(RecordStep):
     """Per-language Gopher quality + repetition + FineWeb rules over one tokenisation per document."""
 
     stage = "quality"
-    name = "quality: per-language filters"
+    name = "quality"
 
     def __init__(self, settings: QualitySettings | None = None, audit=None):
         super().__init__(audit=audit)

@@ -169,3 +169,33 @@ def test_step_is_picklable_after_use_without_its_tokenizers():
     step.process(doc(PROSE))
     clone = pickle.loads(pickle.dumps(step))
     assert clone._contexts == {} and clone.process(doc(PROSE)) is None
+
+
+def test_fairness_flags_a_language_that_one_filter_hits_far_harder():
+    from lingoloom.filters.fairness import fairness_flags, removal_rates
+
+    counts = {
+        "in": 420,
+        "kept/eng_Latn": 90, "dropped/gopher_quality:too_few_words/eng_Latn": 10,
+        "kept/spa_Latn": 85, "dropped/gopher_quality:too_few_stopwords/spa_Latn": 15,
+        "kept/vie_Latn": 88, "dropped/gopher_quality:too_few_words/vie_Latn": 12,
+        "kept/tha_Thai": 30, "dropped/gopher_quality:mean_word_length_low/tha_Thai": 55,
+        "dropped/gopher_quality:too_few_words/tha_Thai": 15,
+        "kept/amh_Ethi": 5, "dropped/gopher_repetition:dup_line_frac/amh_Ethi": 5,  # too few documents to judge
+        "dropped/gopher_quality:too_few_words": 107,
+    }
+    rates = removal_rates(counts)
+    assert rates["tha_Thai"]["gopher_quality"] == pytest.approx(0.70)
+    assert rates["eng_Latn"] == {"gopher_quality": pytest.approx(0.10)}
+    flags = fairness_flags(counts)
+    assert [(f.language, f.filter) for f in flags] == [("tha_Thai", "gopher_quality")]
+    assert "70%" in flags[0].message() and "median" in flags[0].message()
+
+
+def test_fairness_reads_the_quality_stage_counts():
+    from lingoloom.filters.fairness import documents_by_language
+
+    step = QualityFilter(QualitySettings(c4_line_filters="off"))
+    list(run_steps([step], [doc(PROSE), doc("too short"), doc(PROSE, "spa_Latn")]))
+    counts = {key: value.total for key, value in step.stats.stats.items()}
+    assert documents_by_language(counts) == {"eng_Latn": 2, "spa_Latn": 1}
