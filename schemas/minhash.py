@@ -51,8 +51,11 @@ class MinHashSettings(BaseModel):
     )
     memory_mb: int = Field(
         256,
-        ge=16,
+        ge=8,
         description="Memory budget of one local worker for buckets, edges and components; work spills to disk beyond it.",
+    )
+    partitions: int | None = Field(
+        None, ge=1, description="Spill partitions of the local engine (default: as many as memory_mb requires)."
     )
     audit_dir: str | None = Field(
         None, description="Folder where removed documents are written (Parquet, with drop_stage, drop_reason, survivor id)."

@@ -89,12 +89,13 @@ class Signatures(_Stage):
     def task(self, rank: int) -> None:
         signer = Signer(self.settings)
         path = self.plan["inputs"][rank]
-        out = PairBuffer(self.work / "buckets", self.partitions, rank, self.budget() // 4)
-        reader = pq.ParquetFile(path)
+        out = PairBuffer(self.work / "buckets", self.partitions, rank, self.budget() // 8)
+        reader = pq.ParquetFile(path, pre_buffer=False)
         columns = [c for c in ("text", "language", "url") if c in reader.schema_arrow.names]
-        max_chars = max(1 << 14, self.budget() // 256)
+        # about 60 bytes of numpy work per character while signing a batch
+        max_chars = max(1 << 12, self.budget() // 512)
         row = 0
-        for batch in reader.iter_batches(batch_size=1024, columns=columns):
+        for batch in reader.iter_batches(batch_size=256, columns=columns, use_threads=False):
             texts = batch.column("text").to_pylist()
             languages = batch.column("language").to_pylist() if "language" in columns else [None] * len(texts)
             urls = batch.column("url").to_pylist() if "url" in columns and self.settings.url_dedup else []

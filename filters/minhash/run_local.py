@@ -104,7 +104,7 @@ def _plan(inputs: list[str], decisions_dir: str, settings: MinHashSettings) -> d
         "indexes": indexes,
         "files": len(inputs) + len(indexes),
         "row_offsets": offsets,
-        "partitions": partition_count(entries, settings.memory_mb),
+        "partitions": settings.partitions or partition_count(entries, settings.memory_mb),
         "decisions_dir": str(Path(decisions_dir).resolve()),
         "settings": settings.model_dump(mode="json"),
     }

@@ -18,7 +18,7 @@ import numpy as np
 from lingoloom.filters.minhash.shingles import _fmix64
 
 #: Working bytes per spilled (key, node) pair while a partition is sorted and grouped.
-BYTES_PER_ENTRY = 96
+BYTES_PER_ENTRY = 160
 
 
 def partition_count(entries: int, memory_mb: int) -> int:
