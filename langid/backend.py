@@ -41,7 +41,12 @@ class Identifier(ABC):
 
 
 def merge_scores(pairs: Sequence[tuple[str, float]], k: int) -> Prediction:
-    """Sum scores of raw labels that map to the same canonical label; best ``k``, clipped to [0, 1]."""
+    """Sum scores of raw labels that map to the same canonical label; best ``k``, clipped to [0, 1].
+
+    ``pairs`` come best first, as every backend returns them.
+    """
+    if len({label for label, _ in pairs}) == len(pairs):
+        return [(label, min(1.0, max(0.0, float(score)))) for label, score in pairs[:k]]
     merged: dict[str, float] = {}
     for label, score in pairs:
         merged[label] = merged.get(label, 0.0) + float(score)

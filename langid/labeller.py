@@ -110,7 +110,7 @@ class Labeller:
         return results
 
     def _apply_mixture(self, samples: list[str], results: list[LangResult]) -> None:
-        parts = [segments(sample, self.settings.mixed_min_segment_chars) for sample in samples]
+        parts = [segments(sample, self.settings.mixed_min_segment_chars) if "\n" in sample else [] for sample in samples]
         owners = [i for i, p in enumerate(parts) if len(p) >= 2]
         flat = [segment for i in owners for segment in parts[i]]
         if not flat:

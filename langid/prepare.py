@@ -17,14 +17,14 @@ import re
 _URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _TAG = re.compile(r"<[^<>\n]{0,200}>|&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,10});")
-_NUMBER_OR_MARKUP = re.compile(r"\d+(?:[.,:/-]\d+)*|[#*_=|\[\]{}<>~^`\\•·►▪■□◆●○→←↑↓]+")
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u3000]+")
+_NUMBER_OR_MARKUP = re.compile(r"\d+(?:[.,:/-]\d+)*|[#*_=|\[\]{}<>~^`\\•·►▪■□◆●○→←↑↓\u00a0\u2000-\u200b\u3000\t\r\f\v]+")
 
 
 def clean_text(text: str) -> str:
-    """``text`` without URLs, e-mail addresses, numbers and markup remnants; empty lines dropped.
+    """``text`` without URLs, e-mail addresses, numbers and markup remnants; blank lines dropped.
 
-    The costlier patterns only run when a cheap substring test says they can match.
+    The costlier patterns only run when a cheap substring test says they can match. Runs of spaces
+    are left alone: fastText splits on whitespace anyway.
     """
     if "://" in text or "www." in text or "WWW." in text:
         text = _URL.sub(" ", text)
@@ -32,7 +32,7 @@ def clean_text(text: str) -> str:
         text = _EMAIL.sub(" ", text)
     if "<" in text or "&" in text:
         text = _TAG.sub(" ", text)
-    text = _SPACES.sub(" ", _NUMBER_OR_MARKUP.sub(" ", text))
+    text = _NUMBER_OR_MARKUP.sub(" ", text)
     if "\n" not in text:
         return text.strip()
     return "\n".join(line for line in (part.strip() for part in text.split("\n")) if line)
@@ -61,5 +61,9 @@ def sample_text(text: str, max_chars: int) -> str:
 
 
 def prepare_text(text: str, max_chars: int) -> str:
-    """Clean ``text`` then sample it (see :func:`clean_text`, :func:`sample_text`)."""
-    return sample_text(clean_text(text), max_chars)
+    """Sample ``text`` then clean the sample (see :func:`sample_text`, :func:`clean_text`).
+
+    Sampling first bounds the cost of cleaning; the sample is taken with 20% slack so that what
+    cleaning removes does not shrink it much below ``max_chars``.
+    """
+    return clean_text(sample_text(text, int(max_chars * 1.2)))

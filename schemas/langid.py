@@ -53,7 +53,7 @@ class LangIdSettings(BaseModel):
     )
     top_k: int = Field(3, ge=1, le=20, description="Candidates kept in top_languages.")
     max_chars: int = Field(
-        3000, ge=100, description="Bound of the representative sample (beginning, middle, end) predicted for long documents."
+        2000, ge=100, description="Bound of the representative sample (beginning, middle, end) predicted for long documents."
     )
     script_refinement: bool = Field(True, description="Refine or veto labels with the text's Unicode script.")
     script_min_share: float = Field(
