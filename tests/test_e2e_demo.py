@@ -105,3 +105,16 @@ def test_manifest_lists_the_published_files_with_checksums(demo_run):
     assert any(f["path"].startswith("data/") for f in manifest["files"])
     assert manifest["models"] and manifest["models"][0]["sha256"]
     assert manifest["versions"]["datatrove"] and manifest["config"]["name"] == "demo"
+
+
+def test_inspect_shows_schema_counts_and_samples(demo_run):
+    from typer.testing import CliRunner
+
+    from lingoloom.pipelines.cli import app
+
+    outcome, _ = demo_run
+    result = CliRunner().invoke(app, ["inspect", str(outcome.out_dir), "--rows", "1"])
+    assert result.exit_code == 0, result.output
+    assert "language_score" in result.output and "record schema v1" in result.output
+    for figure in outcome.figures:
+        assert figure.language in result.output
