@@ -54,18 +54,26 @@ def _edit(words: list[str], rng: random.Random, vocabulary: list[str]) -> list[s
 
 
 def near_duplicate(
-    text: str, target: float, rng: random.Random, settings: MinHashSettings, language: str | None = None
+    text: str,
+    target: float,
+    rng: random.Random,
+    settings: MinHashSettings,
+    language: str | None = None,
+    tolerance: float = 0.03,
 ) -> tuple[str, float]:
-    """Apply random edits to ``text`` until its Jaccard similarity to the original is at most ``target``.
+    """Apply random edits to ``text`` until its Jaccard similarity to the original is in ``[target - tolerance, target]``.
 
-    Returns the edited text and its exact similarity (just under the target; coarse for short texts).
+    An edit that would overshoot is discarded and another drawn. Returns the edited text and its
+    exact similarity (the closest reached when the text is too short to land in the window).
     """
     words = text.split()
     vocabulary = sorted(set(words)) or ["word"]
     current, similarity = words, 1.0
-    for _ in range(10 * len(words) + 10):
+    for _ in range(20 * len(words) + 20):
         candidate = _edit(current, rng, vocabulary)
         value = jaccard(text, " ".join(candidate), settings, language)
+        if value < target - tolerance and similarity > target:
+            continue
         current, similarity = candidate, value
         if value <= target:
             break
