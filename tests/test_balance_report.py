@@ -92,6 +92,9 @@ def test_fairness_table_flags_the_language_a_filter_hits_hardest() -> None:
              "yor_Latn": {"gopher": 50, "fineweb": 20}, "cmn_Hans": {"gopher": 9}},
         ),
     }
+    stats["crawl"] = {"in": 110, "kept": 100, "dropped": 10, "dropped/http_404": 10, "dropped/http_404/und": 10}
+    table = fairness_table(stats, ["crawl", "langid", "quality", "minhash"])
+    assert table.removed["und"]["crawl"] == pytest.approx(10 / 110)  # kept without a language counts as und
     table = fairness_table(stats, ["langid", "quality", "minhash"])
 
     assert table.stages == ["langid", "quality"]

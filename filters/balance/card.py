@@ -43,6 +43,13 @@ def _subject(subject: str) -> str:
     return subject if " " in subject else f"`{subject}`"
 
 
+def _bytes(n: int) -> str:
+    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{n} B"
+
+
 def _tokens(n: float) -> str:
     for unit, size in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
         if n >= size:
@@ -61,11 +68,12 @@ def mixture_section(report: Mapping[str, Any], out_dir: str | Path) -> str:
         "unimax": "a uniform token budget per language",
         "quotas": "the shares set in the run definition",
     }[policy]
-    rows = ["| config | documents | est. tokens | share of tokens | mixture weight | epochs | capped domains |",
-            "|---|---:|---:|---:|---:|---:|---:|"]
+    rows = ["| config | documents | est. tokens | Parquet size | share of tokens | mixture weight | epochs | capped domains |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for p in langs:
+        size = sum(f.stat().st_size for f in (Path(out_dir) / "data" / p["language"]).glob("*.parquet"))
         rows.append(
-            f"| `{p['language']}` | {p['documents']:,} | {_tokens(p['tokens'])} | {_pct(p['natural_share'])} | "
+            f"| `{p['language']}` | {p['documents']:,} | {_tokens(p['tokens'])} | {_bytes(size)} | {_pct(p['natural_share'])} | "
             f"**{_pct(p['weight'])}** | ×{p['epochs']:.2f} | {p['capped_domains']} |"
         )
     scripts = sorted({lang.split("_", 1)[-1] for lang in plan["languages"] if "_" in lang})
@@ -107,6 +115,14 @@ def findings(report: Mapping[str, Any], table: FairnessTable | None) -> list[tup
     if tiny:
         out.append(("All languages", f"at most {max(sizes):,} documents each, too few for these shares and "
                                      "findings to be more than an illustration"))
+    corpus: dict[str, float] = {}
+    for info in report["languages"].values():
+        for domain, share in info["concentration"]["top_domains"]:
+            corpus[domain] = corpus.get(domain, 0.0) + share * info["documents"]
+    if corpus and sum(sizes) and len(report["languages"]) > 1:
+        domain, docs = max(corpus.items(), key=lambda kv: (kv[1], kv[0]))
+        if docs / sum(sizes) >= ONE_SITE_SHARE:
+            out.append(("All languages", f"{_pct(docs / sum(sizes))} of all documents come from one site, `{domain}`"))
     for lang, info in sorted(report["languages"].items()):
         conc = info["concentration"]
         top = conc["top_domains"][0] if conc["top_domains"] else None

@@ -34,13 +34,17 @@ def _height(n: int) -> float:
 
 
 def _legend_below(ax, columns: int) -> None:
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=columns, fontsize=8, frameon=False)
+    """A legend just under the figure (kept in the PNG by ``bbox_inches="tight"``), never over the bars."""
+    legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=ax.figure.transFigure,
+                       ncol=columns, fontsize=8, frameon=False)
+    legend.set_in_layout(False)
 
 
 def _save(fig, path: Path) -> Path:
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110, bbox_inches="tight")
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    fig.savefig(path, dpi=110, bbox_inches="tight", bbox_extra_artists=legends)
     _pyplot().close(fig)
     return path
 
@@ -114,7 +118,7 @@ def plot_concentration(report: Mapping[str, Any], path: Path) -> Path:
     ax.barh(ys, rest, left=[a + b for a, b in zip(top1, next9)], color="#9cc089", label="all other domains")
     for y, (share, name, lang) in enumerate(zip(top1, labels, langs)):
         domains = report["languages"][lang]["concentration"]["domains"]
-        ax.text(101, y, f"{name} ({share:.0f}%), {domains:,} domains", va="center", fontsize=8)
+        ax.text(101, y, f"{name} ({share:.0f}%), {domains:,} domain{'s' if domains != 1 else ''}", va="center", fontsize=8)
     ax.set_yticks(ys, langs)
     ax.set_xlim(0, 160)
     ax.set_xticks([0, 25, 50, 75, 100])

@@ -136,6 +136,9 @@ def fairness_table(
                 kept[parts[1]] = kept.get(parts[1], 0) + int(value)
             elif parts[0] == "dropped" and len(parts) >= 3:
                 dropped[parts[-1]] = dropped.get(parts[-1], 0) + int(value)
+        unattributed = int(stats[stage].get("kept", 0)) - sum(kept.values())
+        if unattributed > 0:  # a stage that counts kept documents without a language (e.g. before langid)
+            kept["und"] = kept.get("und", 0) + unattributed
         for language in set(kept) | set(dropped):
             n_in = kept.get(language, 0) + dropped.get(language, 0)
             entering.setdefault(language, {})[stage] = n_in
