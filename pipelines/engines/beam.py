@@ -37,6 +37,7 @@ from lingoloom.pipelines.stats import RunStats
 from lingoloom.schemas.config import RunConfig, TableInput, WarcInput
 
 LOCAL_RUNNER = "FnApiRunner"
+DATAFLOW_RUNNER = "DataflowRunner"
 _REFUSED_RUNNERS = {
     "DirectRunner": "it may hand the job to the Prism runner, which downloads a binary",
     "PrismRunner": "it downloads a binary at run time",
@@ -56,6 +57,11 @@ def beam_options(runner: str, workers: int, pipeline_args: Sequence[str] = ()) -
     args = list(pipeline_args)
     if _has_option(args, "runner"):
         raise ValueError("pass the runner with --runner of `lingoloom run` (or engine.runner), not among the Beam options")
+    if runner == DATAFLOW_RUNNER:
+        missing = [name for name in ("project", "region", "temp_location") if not _has_option(args, name)]
+        if missing:
+            raise ValueError("DataflowRunner needs " + " ".join(f"--{name}=..." for name in missing)
+                             + " (temp_location a gs:// folder); see dataflow/README.md")
     if runner == LOCAL_RUNNER:
         if not _has_option(args, "direct_num_workers"):
             args.append(f"--direct_num_workers={workers}")
@@ -143,3 +149,19 @@ def run_beam(config: RunConfig, out_dir: str | Path, runner: str = LOCAL_RUNNER,
         raise RuntimeError(f"Beam job ended in state {state}; see the runner's logs")
     _log.info("Beam job finished in %.1f s on %s", time.time() - started, runner)
     return stats_from_metrics(result)
+
+
+def build_dataflow_job(config: RunConfig, out_dir: str, pipeline_args: Sequence[str] = ()):
+    """Build the Dataflow job for ``config`` without submitting it (DataflowRunner ``--dry_run``).
+
+    Everything short of the API call happens: options are validated, the steps and DoFns are
+    pickled into the job's pipeline proto, and ``--setup_file`` (if given) is built into the
+    sdist the workers would install. Returns Beam's ``apiclient.Job`` (``.proto``,
+    ``.proto_pipeline``); works offline.
+    """
+    options = beam_options(DATAFLOW_RUNNER, 1, [*pipeline_args, "--dry_run=True"])
+    files = beam_input_files(config, Path("runs") / config.name / "work")
+    _check_reachable(files, out_dir, DATAFLOW_RUNNER)
+    pipeline = beam.Pipeline(options=options)
+    build_pipeline(pipeline, config, files, out_dir)
+    return pipeline.run().job
