@@ -45,18 +45,32 @@ class LanguageId(RecordStep):
         self,
         settings: LangIdSettings | None = None,
         pack_thresholds: Mapping[str, float] | None = None,
+        packs_dir: str | None = None,
         labeller: Labeller | None = None,
         audit=None,
     ):
+        """``pack_thresholds`` fixes the language packs' thresholds; by default they are read from the
+        packs themselves (:func:`lingoloom.filters.packs.pack_for`, ``packs_dir`` overriding)."""
         settings = settings or LangIdSettings()
         super().__init__(batch_size=settings.batch_size, audit=audit)
         self.settings = settings
+        self.packs_dir = packs_dir
+        self.fixed_packs = pack_thresholds is not None
         self.pack_thresholds = dict(pack_thresholds or {})
         self.labeller = labeller or Labeller(settings)
         self.selected = frozenset(settings.languages)
 
+    def _pack_threshold(self, label: str) -> None:
+        if self.fixed_packs or label in self.pack_thresholds or label == UNKNOWN:
+            return
+        from lingoloom.filters.packs import has_pack, pack_for
+
+        if has_pack(label, self.packs_dir):
+            self.pack_thresholds[label] = pack_for(label, self.packs_dir).langid_threshold
+
     def threshold(self, label: str) -> float:
         """The acceptance threshold applied to ``label``."""
+        self._pack_threshold(label)
         return threshold_for(label, self.settings.thresholds, self.pack_thresholds, self.settings.default_threshold)
 
     def thresholds_used(self, labels) -> dict[str, float]:

@@ -25,7 +25,7 @@ GERMAN = [
 
 
 def test_bilingual_document_is_mixed_with_shares() -> None:
-    step = LanguageId(LangIdSettings(ensemble="off", default_threshold=0.0))
+    step = LanguageId(LangIdSettings(ensemble="off", default_threshold=0.0), pack_thresholds={})
     doc = Document(text="\n".join(FRENCH + GERMAN), id="m")
     assert step.process(doc) is None
     meta = doc.metadata
@@ -38,7 +38,7 @@ def test_bilingual_document_is_mixed_with_shares() -> None:
 
 
 def test_minimum_share_decides_what_counts_as_mixed() -> None:
-    step = LanguageId(LangIdSettings(ensemble="off", default_threshold=0.0, mixed_min_share=0.45))
+    step = LanguageId(LangIdSettings(ensemble="off", default_threshold=0.0, mixed_min_share=0.45), pack_thresholds={})
     doc = Document(text="\n".join(FRENCH + GERMAN[:1]), id="m")
     step.process(doc)
     assert doc.metadata["language_mixed"] is False and doc.metadata["language"] == "fra_Latn"
@@ -82,3 +82,13 @@ def test_threshold_precedence_run_then_pack_then_default() -> None:
     doc = Document(text=FRENCH[0], id="f")
     assert step.process(doc) == "language_score_below_threshold"
     assert step.thresholds_used(["fra_Latn", "deu_Latn"]) == {"deu_Latn": 0.65, "fra_Latn": 0.999}
+
+
+def test_language_pack_thresholds_apply_by_default() -> None:
+    from lingoloom.filters.packs import has_pack, pack_for
+
+    step = LanguageId(LangIdSettings(ensemble="off", mixed=False, default_threshold=0.5))
+    assert has_pack("cmn_Hans")
+    assert step.threshold("cmn_Hans") == pack_for("cmn_Hans").langid_threshold
+    assert step.threshold("xyz_Latn") == 0.5  # no pack: the run's default
+    assert LanguageId(LangIdSettings(thresholds={"cmn_Hans": 0.1})).threshold("cmn_Hans") == 0.1
