@@ -197,3 +197,12 @@ def test_step_pickles_after_use_and_still_works():
     clone = dill.loads(dill.dumps(step))
     out = list(run_steps([clone], [raw_doc(article_html().encode())]))
     assert len(out) == 1
+
+
+def test_markdown_escapes_are_undone_in_corpus_text():
+    html = article_html().replace(
+        "</article>", "<p>Follow @gazette_news on social media for updates, and rate us 5*5 stars today.</p></article>"
+    )
+    _, out = run_one(raw_doc(html.encode()))
+    assert "@gazette_news" in out[0].text and "5*5 stars" in out[0].text
+    assert "\\" not in out[0].text

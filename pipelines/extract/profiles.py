@@ -27,7 +27,6 @@ class TrafilaturaProfile:
     fallback: Literal["always", "when_short"]
     #: "full": trafilatura's metadata (htmldate, author heuristics); "light": tags the page declares
     metadata: Literal["full", "light"]
-    extensive_date_search: bool = True  # htmldate's slower, wider search (with metadata="full")
     fallback_below_chars: int = 500
 
 

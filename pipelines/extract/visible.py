@@ -8,14 +8,24 @@ from __future__ import annotations
 
 import re
 
-_INVISIBLE = re.compile(
-    r"<(script|style|noscript|template|svg|head)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>|&[#\w]+;|\s+",
+# invisible blocks, comments and tags are skipped; group 2 is a run of text between tags
+_TOKENS = re.compile(
+    r"<(script|style|noscript|template|svg)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>|([^<]+)",
     re.IGNORECASE | re.DOTALL,
 )
+_SPACE = re.compile(r"\s+")
 
 
 def has_visible_text(html: str, min_chars: int) -> bool:
-    """True when the markup holds at least ``min_chars`` characters outside tags/scripts/styles."""
+    """True when the markup holds at least ``min_chars`` non-space characters outside tags,
+    scripts and styles; stops scanning as soon as that many are found."""
     if min_chars <= 0:
         return True
-    return len(_INVISIBLE.sub("", html)) >= min_chars
+    seen = 0
+    for match in _TOKENS.finditer(html):
+        run = match.group(2)
+        if run:
+            seen += len(_SPACE.sub("", run))
+            if seen >= min_chars:
+                return True
+    return False

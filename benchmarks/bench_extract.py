@@ -1,0 +1,187 @@
+"""Extraction benchmark: our profiles vs plain trafilatura (and resiliparse), quality and speed.
+
+Why it exists: extraction is the most expensive stage and decides what text exists at all, so
+both its quality and its cost are measured against the peer it wraps, on the same pages, in one
+process run (single core; CPU time, so that other load on the machine does not skew ratios):
+
+1. quality and speed on gold pages: the Article Extraction Benchmark (181 pages) and the
+   newspaper4k pages (23) from ``../shared/data/extraction``: precision, recall and F1 with the
+   benchmark's own metric (metric.py), empty-output share and pages/s, for plain
+   ``trafilatura.extract`` (defaults, and ``favor_precision``) on the raw bytes, our three
+   profiles through the pipeline's path (charset detection, extractor under the time limit),
+   and resiliparse when installed; pages/s are medians over ``--repeats`` interleaved runs;
+2. the cost of the per-page time limit: the same ``trafilatura.extract`` call in a loop, bare and
+   inside ``time_limit`` (SIGALRM in the main thread; the watchdog in a worker thread), on the
+   211 pages of ``bench/pages.warc.gz``; and the whole Extract step (WARC bodies in, records out)
+   against plain ``trafilatura.extract`` on the same bodies.
+
+Run: ``.venv/bin/python -m benchmarks.bench_extract [--repeats 3]`` (needs ../shared/data).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from lingoloom.pipelines.extract import Extract
+from lingoloom.pipelines.extract.backends import make_extractor
+from lingoloom.pipelines.extract.charset import decode_body
+from lingoloom.pipelines.extract.evaluate import extract_page
+from lingoloom.pipelines.extract.gold import GoldPage, newspaper4k, scrapinghub_aeb
+from lingoloom.pipelines.extract.metric import Scores, aggregate, score_page
+from lingoloom.pipelines.extract.timelimit import time_limit
+from lingoloom.pipelines.steps import run_steps
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+TIME_LIMIT = 10.0
+
+
+def cpu_seconds(fn: Callable[[], object]) -> float:
+    start = time.process_time()
+    fn()
+    return time.process_time() - start
+
+
+def contenders() -> dict[str, Callable[[bytes], str]]:
+    import trafilatura
+
+    found: dict[str, Callable[[bytes], str]] = {
+        "trafilatura.extract (defaults)": lambda body: trafilatura.extract(body) or "",
+        "trafilatura.extract (favor_precision)": lambda body: trafilatura.extract(body, favor_precision=True) or "",
+    }
+    for profile in ("precision", "recall", "fast"):
+        extractor = make_extractor("trafilatura", profile=profile)
+        found[f"lingoloom {profile}"] = lambda body, ex=extractor: extract_page(ex, body, TIME_LIMIT)[0]
+    try:
+        extractor = make_extractor("resiliparse")
+        found["lingoloom resiliparse (optional)"] = lambda body, ex=extractor: extract_page(ex, body, TIME_LIMIT)[0]
+    except ImportError:
+        print("resiliparse not installed: skipped (pip install 'lingoloom[resiliparse]')")
+    return found
+
+
+def quality_and_speed(sets: dict[str, list[GoldPage]], repeats: int) -> None:
+    runs = contenders()
+    bodies = {name: [page.read_bytes() for page in pages] for name, pages in sets.items()}
+    scores: dict[tuple[str, str], tuple[Scores, float]] = {}
+    speed: dict[tuple[str, str], list[float]] = {}
+    for name, fn in runs.items():  # warm-up: imports, compiled patterns
+        fn(bodies["scrapinghub_aeb"][0])
+    for repeat in range(repeats):
+        for name, fn in runs.items():
+            for set_name, pages in sets.items():
+                outputs: list[str] = []
+                seconds = cpu_seconds(lambda: outputs.extend(fn(body) for body in bodies[set_name]))
+                speed.setdefault((name, set_name), []).append(len(pages) / seconds)
+                if repeat == 0:
+                    pages_scores = [score_page(page.text, out) for page, out in zip(pages, outputs)]
+                    empty = sum(1 for out in outputs if not out.strip()) / len(outputs)
+                    scores[(name, set_name)] = (aggregate(pages_scores), empty)
+    for set_name, pages in sets.items():
+        print(f"\n{set_name} ({len(pages)} pages), pages/s = median of {repeats} runs, one core (CPU time)\n")
+        print("| extractor | precision | recall | F1 | empty | pages/s |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for name in runs:
+            s, empty = scores[(name, set_name)]
+            pps = statistics.median(speed[(name, set_name)])
+            print(f"| {name} | {s.precision:.4f} | {s.recall:.4f} | **{s.f1:.4f}** | {empty:.1%} | {pps:.1f} |")
+    base = statistics.median(speed[("lingoloom precision", "scrapinghub_aeb")])
+    fast = statistics.median(speed[("lingoloom fast", "scrapinghub_aeb")])
+    print(f"\nfast / precision pages/s on scrapinghub_aeb: {fast / base:.2f}x")
+
+
+def warc_documents(path: Path):
+    from lingoloom.pipelines.sources.warc import iter_warc_documents
+
+    with path.open("rb") as stream:
+        return list(iter_warc_documents(stream, source="bench", origin=str(path)))
+
+
+def time_limit_overhead(warc: Path, repeats: int) -> None:
+    import trafilatura
+
+    docs = warc_documents(warc)
+    bodies = [doc.metadata["_body"] for doc in docs]
+    htmls = [decoded.text for decoded in (decode_body(b, d.metadata.get("_content_type")) for b, d in zip(bodies, docs))
+             if decoded is not None]
+    settings = {"favor_precision": True, "include_comments": False}
+
+    def bare():
+        for html in htmls:
+            trafilatura.extract(html, **settings)
+
+    def guarded():
+        for html in htmls:
+            with time_limit(TIME_LIMIT):
+                trafilatura.extract(html, **settings)
+
+    def in_thread(fn):
+        def run():
+            result = {}
+            thread = threading.Thread(target=lambda: result.setdefault("s", cpu_seconds(fn)))
+            thread.start()
+            thread.join()
+            return result["s"]
+        return run
+
+    def whole_step():
+        import copy
+
+        fresh = [copy.deepcopy(doc) for doc in docs]
+        start = time.process_time()
+        out = list(run_steps([Extract()], fresh))
+        return time.process_time() - start, len(out)
+
+    def bare_on_bodies():
+        for body in bodies:
+            trafilatura.extract(body)
+
+    bare()  # warm-up
+    timings: dict[str, list[float]] = {}
+    kept = 0
+    for _ in range(repeats):
+        timings.setdefault("bare, main thread", []).append(cpu_seconds(bare))
+        timings.setdefault("time_limit (SIGALRM), main thread", []).append(cpu_seconds(guarded))
+        timings.setdefault("bare, worker thread", []).append(in_thread(bare)())
+        timings.setdefault("time_limit (watchdog), worker thread", []).append(in_thread(guarded)())
+        timings.setdefault("trafilatura.extract(body) defaults", []).append(cpu_seconds(bare_on_bodies))
+        seconds, kept = whole_step()
+        timings.setdefault("Extract step, precision profile", []).append(seconds)
+    pps = {name: len(htmls) / statistics.median(values) for name, values in timings.items()}
+    print(f"\n{warc.name}: {len(docs)} pages, pages/s = median of {repeats} runs (CPU time)\n")
+    print("| loop | pages/s | ratio |")
+    print("|---|---:|---:|")
+    pairs = [("bare, main thread", "time_limit (SIGALRM), main thread"),
+             ("bare, worker thread", "time_limit (watchdog), worker thread"),
+             ("trafilatura.extract(body) defaults", "Extract step, precision profile")]
+    for reference, ours in pairs:
+        print(f"| {reference} | {pps[reference]:.1f} | 1.00 |")
+        print(f"| {ours} | {pps[ours]:.1f} | {pps[ours] / pps[reference]:.2f} |")
+    print(f"\nExtract step kept {kept} of {len(docs)} records")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--shared", type=Path, default=SHARED)
+    args = parser.parse_args(argv if argv is not None else [])
+    extraction = args.shared / "extraction"
+    if not extraction.is_dir():
+        print(f"reference data not found at {args.shared}: extraction benchmark skipped")
+        return
+    sets = {
+        "scrapinghub_aeb": list(scrapinghub_aeb(extraction / "scrapinghub_aeb")),
+        "newspaper4k": list(newspaper4k(extraction / "newspaper4k")),
+    }
+    quality_and_speed(sets, args.repeats)
+    time_limit_overhead(args.shared / "bench" / "pages.warc.gz", args.repeats)
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])
