@@ -69,10 +69,15 @@ class FastTextIdentifier(Identifier):
         lines = [text.replace("\n", " ") for text in texts]
         raw_labels, raw_scores = self.raw_predict(lines, k)
         table = self._loaded_labels
-        return [
-            merge_scores([(table[label], score) for label, score in zip(labels, scores)], k)
-            for labels, scores in zip(raw_labels, raw_scores)
-        ]
+        out: list[Prediction] = []
+        for labels, scores in zip(raw_labels, raw_scores):
+            mapped = [table[label] for label in labels]
+            values = scores.tolist()
+            if len(set(mapped)) == len(mapped):  # the usual case: nothing to merge, already sorted
+                out.append([(label, value if value < 1.0 else 1.0) for label, value in zip(mapped, values)])
+            else:
+                out.append(merge_scores(list(zip(mapped, values)), k))
+        return out
 
     def labels(self) -> frozenset[str]:
         self.fasttext_model

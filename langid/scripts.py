@@ -16,6 +16,7 @@ languages: Han + kana -> ``Jpan`` (Japanese), Hangul (+ Han) -> ``Hang`` (Korean
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -91,11 +92,59 @@ def _script_table() -> str:
     return _table
 
 
+#: Characters that are either of the script or not letters at all (ASCII, Latin-1 punctuation,
+#: combining marks, general punctuation, currency): a text with nothing outside is single-script.
+_COMMON = "\\x00-\\x40\\x5b-\\x60\\x7b-\\xbf\\xd7\\xf7\\u0300-\\u036f\\u2000-\\u20cf\\u3000-\\u303f\\uff01-\\uff20"
+_BLOCKS = {
+    "Latn": "A-Za-z\\xc0-\\xd6\\xd8-\\xf6\\xf8-\\u024f\\u1e00-\\u1eff\\u2c60-\\u2c7f\\ua720-\\ua7ff",
+    "Cyrl": "\\u0400-\\u052f\\u1c80-\\u1c8f\\u2de0-\\u2dff\\ua640-\\ua69f",
+    "Arab": "\\u0600-\\u06ff\\u0750-\\u077f\\u08a0-\\u08ff\\ufb50-\\ufdff\\ufe70-\\ufeff",
+    "Grek": "\\u0370-\\u03ff\\u1f00-\\u1fff",
+    "Hebr": "\\u0590-\\u05ff\\ufb1d-\\ufb4f",
+    "Deva": "\\u0900-\\u097f\\ua8e0-\\ua8ff",
+    "Thai": "\\u0e00-\\u0e7f",
+    "Hang": "\\uac00-\\ud7af\\u1100-\\u11ff\\u3130-\\u318f",
+}
+_OUTSIDE = {code: re.compile(f"[^{_COMMON}{block}]") for code, block in _BLOCKS.items()}
+
+
+def _others(script: str) -> regex.Pattern:
+    """Pattern matching any letter *not* of ``script`` (compiled once per script)."""
+    pattern = _OTHERS.get(script)
+    if pattern is None:
+        pattern = _OTHERS[script] = regex.compile(rf"[\p{{L}}--\p{{Script={_SCRIPTS[script]}}}]", flags=regex.V1)
+    return pattern
+
+
+_OTHERS: dict[str, regex.Pattern] = {}
+_FIRST_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _single_script(text: str, script: str, start: int) -> bool:
+    """True when no letter of another script than ``script`` occurs in ``text[start:]``."""
+    outside = _OUTSIDE.get(script)
+    if outside is not None and outside.search(text, start) is None:
+        return True  # every character is in the script's blocks or is not a letter
+    return _others(script).search(text, start) is None
+
+
 def script_counts(text: str) -> dict[str, int]:
-    """Letters per script (ISO 15924) in ``text``."""
+    """Letters per script (ISO 15924) in ``text``.
+
+    Most texts are written in one script: that case costs a C-level scan or two (find the first
+    letter; check that nothing outside that script's Unicode blocks follows, or failing that that
+    no letter of another script does) and a letter count; only mixed-script texts take the
+    per-character translation path.
+    """
     if text.isascii():
-        letters = len(text) - len(_ASCII_LETTERS.sub("", text))
+        letters = sum(map(str.isalpha, text))
         return {"Latn": letters} if letters else {}
+    first = _FIRST_LETTER.search(text)
+    if first is None:
+        return {}
+    script = char_script(first.group())
+    if script is not None and _single_script(text, script, first.end()):
+        return {script: sum(map(str.isalpha, text))}
     symbols = text.translate(_script_table())  # code points past the table stay themselves
     counts: dict[str, int] = {}
     for symbol in set(symbols):
@@ -103,9 +152,6 @@ def script_counts(text: str) -> dict[str, int]:
         if code:
             counts[code] = counts.get(code, 0) + symbols.count(symbol)
     return counts
-
-
-_ASCII_LETTERS = regex.compile(r"[A-Za-z]+")
 
 
 @dataclass(slots=True)
