@@ -93,6 +93,17 @@ def test_shared_benchmark_subset_scores_high(shared_data, tmp_path):
     folder = shared_data / "extraction" / "scrapinghub_aeb"
     pages = list(convert_folder(folder))
     assert len(pages) == 181
-    write_gold(pages[:15], tmp_path / "aeb.jsonl")
+    write_gold(pages[:10], tmp_path / "aeb.jsonl")
     report = evaluate(make_extractor("trafilatura"), read_gold(tmp_path / "aeb.jsonl"))
     assert report.scores.f1 > 0.9 and report.empty_share == 0.0
+
+
+def test_cli_builds_gold_from_a_benchmark_folder(shared_data, tmp_path):
+    out = tmp_path / "n4k" / "gold.jsonl"
+    folder = shared_data / "extraction" / "newspaper4k"
+    result = CliRunner().invoke(app, ["eval", "extract", "--data", str(out), "--build-from", str(folder),
+                                      "--profile", "fast", "--worst", "3", "--limit", "4"])
+    assert result.exit_code == 0, result.output
+    assert "wrote 23 gold pages" in result.output
+    assert len(read_gold(out)) == 23
+    assert "(4 pages)" in result.output

@@ -22,6 +22,7 @@ def extract_command(
         help="First write --data from a benchmark folder (scrapinghub_aeb or newspaper4k layout).",
     ),
     worst: int = typer.Option(10, "--worst", min=0, help="How many lowest-F1 pages to list."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Evaluate only the first N pages."),
     time_limit: float = typer.Option(10.0, "--time-limit", min=0.001, help="Seconds per page, as in the pipeline."),
     markdown: bool = typer.Option(True, "--markdown/--plain", help="Markdown-like headings, lists and tables."),
 ) -> None:
@@ -39,7 +40,7 @@ def extract_command(
         if build_from is not None:
             count = write_gold(convert_folder(build_from), data)
             console.print(f"wrote {count} gold pages to {data}")
-        pages = read_gold(data)
+        pages = read_gold(data)[:limit]
     except (ValueError, ImportError, OSError) as err:
         typer.secho(f"error: {err}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
