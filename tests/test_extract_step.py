@@ -206,3 +206,13 @@ def test_markdown_escapes_are_undone_in_corpus_text():
     _, out = run_one(raw_doc(html.encode()))
     assert "@gazette_news" in out[0].text and "5*5 stars" in out[0].text
     assert "\\" not in out[0].text
+
+
+def test_already_extracted_text_passes_through():
+    doc = Document(text="Plain text from a WET record.", id="wet", metadata={"_is_extracted_text": True})
+    empty = Document(text="  ", id="wet-empty", metadata={"_is_extracted_text": True})
+    step = Extract()
+    out = list(run_steps([step], [doc, empty]))
+    assert [d.id for d in out] == ["wet"] and out[0].text == "Plain text from a WET record."
+    assert "_is_extracted_text" not in out[0].metadata
+    assert drop_reasons(step) == {"empty_text": 1}

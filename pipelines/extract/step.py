@@ -7,6 +7,7 @@ rejects markup without visible text (visible.py), then extracts under a per-page
 
 Input (from any reader): ``doc.text == ""`` and metadata ``_body`` (bytes, de-chunked and
 content-decoded), ``_content_type`` (header or None), ``_http_headers`` (lower-case names).
+Records already holding text (``_is_extracted_text``, e.g. WET) pass through unchanged.
 Output: ``doc.text`` and metadata ``title``, ``author``, ``published``, ``canonical_url``,
 ``declared_language``; ``_body`` is removed to free memory.
 
@@ -16,6 +17,7 @@ Drop reasons: ``empty_body``, ``oversize``, ``not_html``, ``undecodable``, ``no_
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 
 from datatrove.data import Document
@@ -38,6 +40,8 @@ EMPTY_TEXT = "empty_text"
 BODY_KEY = "_body"
 CONTENT_TYPE_KEY = "_content_type"
 HEADERS_KEY = "_http_headers"
+#: set by readers whose records already hold main text (WET records, text columns): passed through
+EXTRACTED_TEXT_KEY = "_is_extracted_text"
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +55,8 @@ class Extract(RecordStep):
     def __init__(self, settings: ExtractSettings | None = None, audit=None):
         super().__init__(batch_size=1, audit=audit)
         self.settings = settings or ExtractSettings()
+        if self.settings.backend == "resiliparse" and importlib.util.find_spec("resiliparse") is None:
+            raise ImportError("extract.backend 'resiliparse' needs the optional extra: pip install 'lingoloom[resiliparse]'")
         self.allowed_types = frozenset(t.lower() for t in self.settings.allowed_content_types)
         self._extractor: Extractor | None = None
 
@@ -69,6 +75,9 @@ class Extract(RecordStep):
     def process(self, doc: Document) -> str | None:
         meta = doc.metadata
         body = meta.pop(BODY_KEY, None)
+        if meta.pop(EXTRACTED_TEXT_KEY, False):
+            self.stat_update("passed_through")
+            return None if doc.text and doc.text.strip() else EMPTY_TEXT
         s = self.settings
         reason = precheck(body, meta.get(CONTENT_TYPE_KEY), self.allowed_types, s.max_body_bytes, s.min_body_bytes)
         if reason is not None:
