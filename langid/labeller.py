@@ -9,9 +9,11 @@ order of operations for a batch of texts:
 2. predict the batch with the primary model (one batched call); refine each prediction with the
    script (:mod:`~lingoloom.langid.refine`);
 3. with a second identifier, predict and refine again, then combine (:mod:`~lingoloom.langid.ensemble`);
-4. for texts with several paragraphs, label each paragraph the same way and aggregate by character
-   share (:mod:`~lingoloom.langid.mixed`); a mixed text takes the largest share as its language and
-   its ``top`` list holds the shares instead of model probabilities.
+4. for texts with several paragraphs whose document-level score or script share is below
+   ``mixed_check_below`` (a confident, single-script prediction leaves little room for a second
+   language), label each paragraph the same way and aggregate by character share
+   (:mod:`~lingoloom.langid.mixed`); a mixed text takes the largest share as its language and its
+   ``top`` list holds the shares instead of model probabilities.
 """
 
 from __future__ import annotations
@@ -111,7 +113,10 @@ class Labeller:
 
     def _apply_mixture(self, samples: list[str], results: list[LangResult]) -> None:
         parts = [segments(sample, self.settings.mixed_min_segment_chars) if "\n" in sample else [] for sample in samples]
-        owners = [i for i, p in enumerate(parts) if len(p) >= 2]
+        gate = self.settings.mixed_check_below
+        owners = [
+            i for i, p in enumerate(parts) if len(p) >= 2 and (results[i].score < gate or results[i].script_share < gate)
+        ]
         flat = [segment for i in owners for segment in parts[i]]
         if not flat:
             return

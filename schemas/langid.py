@@ -63,6 +63,13 @@ class LangIdSettings(BaseModel):
     mixed_min_share: float = Field(
         0.2, gt=0, lt=1, description="Character share a second language needs for a document to count as mixed."
     )
+    mixed_check_below: float = Field(
+        0.95,
+        gt=0,
+        le=1,
+        description="Run paragraph-level detection only on documents whose language score or dominant-script share is "
+        "below this (a confident single-language prediction is not re-checked); 1 checks all but certain ones.",
+    )
     mixed_min_segment_chars: int = Field(
         80, ge=10, description="Paragraphs shorter than this are merged with the next before paragraph-level prediction."
     )

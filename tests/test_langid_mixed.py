@@ -44,6 +44,13 @@ def test_minimum_share_decides_what_counts_as_mixed() -> None:
     assert doc.metadata["language_mixed"] is False and doc.metadata["language"] == "fra_Latn"
 
 
+def test_confident_documents_skip_the_paragraph_pass() -> None:
+    settings = LangIdSettings(ensemble="off", default_threshold=0.0, mixed_check_below=0.01)
+    doc = Document(text="\n".join(FRENCH + GERMAN), id="m")
+    LanguageId(settings, pack_thresholds={}).process(doc)
+    assert doc.metadata["language_mixed"] is False
+
+
 def test_segments_merge_short_lines_and_aggregate_by_characters() -> None:
     parts = segments("Title\nA long enough paragraph of text here.\nshort\nok\nAnother paragraph long enough.", 20)
     assert parts == ["Title A long enough paragraph of text here.", "short ok Another paragraph long enough."]
