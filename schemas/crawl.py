@@ -87,7 +87,10 @@ class CrawlSettings(BaseModel):
         description="Where site owners learn who crawls them and how to opt out; sent in the User-Agent.",
     )
     delay_seconds: float = Field(
-        1.0, ge=0, description="Minimum time between two request starts on one host (robots Crawl-delay wins when larger)."
+        1.0,
+        ge=0,
+        description="Seconds a host rests between our requests: from the end of one request (and the start of "
+        "the previous one) to the next start. A larger robots.txt Crawl-delay wins.",
     )
     max_crawl_delay_seconds: float = Field(
         30.0, ge=0, description="Cap on a robots.txt Crawl-delay (hosts asking for more are crawled at this pace)."

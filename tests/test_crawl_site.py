@@ -108,7 +108,7 @@ def _sites() -> dict[str, Host]:
         ),
         "/error.html": Reply(b"oops", 500, {"Content-Type": "text/plain"}),
         "/slow.html": Reply(html("<p>ช้าแต่มาถึง</p>").body, delay=0.3),
-        "/timeout.html": Reply(html("<p>never</p>").body, delay=2.0),
+        "/timeout.html": Reply(html("<p>never</p>").body, delay=3.0),
         "/big.html": Reply(b"<html>" + b"x" * 300_000),
         "/big-stream.html": Reply(b"<html>" + b"y" * 300_000, send_length=False),
         "/bomb.html": Reply(
@@ -157,7 +157,7 @@ def crawled(tmp_path_factory):
         max_depth=2,
         connect_timeout_seconds=1.0,
         read_timeout_seconds=1.0,
-        total_timeout_seconds=1.0,
+        total_timeout_seconds=1.5,
         max_body_bytes=100_000,
         max_redirects=3,
         max_retries=2,

@@ -47,8 +47,9 @@ def _from_tuple(value: Sequence) -> Item:
 
 
 class CrawlHostFn(beam.DoFn):
-    """Crawl one host's share of a round; outputs settled URLs (main), ``links`` to other hosts
-    and the ``warc`` files written."""
+    """Crawl one host's share of a round; outputs settled URLs (main), ``links`` to other hosts,
+    the ``warc`` files written and the host's ``pace`` (when it may be contacted again), which the
+    next round honours so the spacing holds across rounds and workers."""
 
     def __init__(self, settings: CrawlSettings, out_dir: str, round_index: int, scope_urls: list[str]):
         self.settings = settings
@@ -62,6 +63,7 @@ class CrawlHostFn(beam.DoFn):
         if not items:
             return
         settled = list(grouped["settled"])
+        not_before = max(grouped["pace"], default=0.0)
         remaining = max(0, self.settings.max_pages - fetched_before)
         slug = xxhash.xxh64_hexdigest(host.encode())[:12]
         job = HostJob(
@@ -72,6 +74,7 @@ class CrawlHostFn(beam.DoFn):
             max_pages=remaining // max(1, hosts_in_round),
             host_pages_before=sum(1 for _, state, _ in settled if state == "fetched"),
             warc_prefix=f"{self.settings.warc_prefix}-r{self.round_index:02d}-{slug}",
+            not_before=not_before,
         )
         with tempfile.TemporaryDirectory(prefix="lingoloom-crawl-") as tmp:
             crawler = Crawler(self.settings, Path(tmp), host_job=job)
@@ -86,6 +89,7 @@ class CrawlHostFn(beam.DoFn):
                 yield (host_key(url), (url, state, reason))
             for link in crawler.frontier.foreign:
                 yield beam.pvalue.TaggedOutput("links", (host_key(link.url), _to_tuple(link)))
+            yield beam.pvalue.TaggedOutput("pace", (host, crawler.next_contact(host)))
             crawler.frontier.close()
 
 
@@ -112,8 +116,9 @@ def build_crawl(pipeline: beam.Pipeline, settings: CrawlSettings, out_dir: str, 
     scope_urls = [item.url for item in seeds]
     frontier = pipeline | "seeds" >> beam.Create([(host_key(i.url), _to_tuple(i)) for i in seeds])
     settled = pipeline | "nothing settled yet" >> beam.Create([])
+    pace = pipeline | "no pace yet" >> beam.Create([])
     for r in range(rounds):
-        grouped = {"items": frontier, "settled": settled} | f"by host r{r}" >> beam.CoGroupByKey()
+        grouped = {"items": frontier, "settled": settled, "pace": pace} | f"by host r{r}" >> beam.CoGroupByKey()
         fetched_before = (
             settled
             | f"fetched r{r}" >> beam.Filter(lambda kv: kv[1][1] == "fetched")
@@ -128,8 +133,9 @@ def build_crawl(pipeline: beam.Pipeline, settings: CrawlSettings, out_dir: str, 
             CrawlHostFn(settings, out_dir, r, scope_urls),
             fetched_before=beam.pvalue.AsSingleton(fetched_before),
             hosts_in_round=beam.pvalue.AsSingleton(hosts),
-        ).with_outputs("links", "warc", main="settled")
+        ).with_outputs("links", "warc", "pace", main="settled")
         settled = (settled, out.settled) | f"settled after r{r}" >> beam.Flatten()
+        pace = (pace, out.pace) | f"pace after r{r}" >> beam.Flatten()
         frontier = out.links
     (
         settled

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,7 @@ class HostJob:
     max_pages: int
     host_pages_before: int
     warc_prefix: str
+    not_before: float = 0.0  # wall-clock time before which the host may not be contacted (pace of the last round)
 
 
 @dataclass
@@ -126,6 +128,8 @@ class Crawler:
         s = self.settings
         async with Fetcher(s) as fetcher:
             self.visitor = Visitor(s, fetcher)
+            if self.job is not None:
+                self.visitor.gate(self.job.host).pause_until(time.monotonic() + self.job.not_before - time.time())
             self.frontier = self._open_frontier(self.visitor.canonical)
             self.writer = warc.RotatingWarcWriter(
                 self.warc_dir, self.warc_prefix, s.warc_max_bytes,
@@ -151,6 +155,11 @@ class Crawler:
         if self.job is None:
             self.frontier.close()
         return result
+
+    def next_contact(self, host: str) -> float:
+        """Wall-clock time from which ``host`` may be contacted again (its gate's pace)."""
+        gate = self.visitor.gates.get(host)
+        return time.time() + (gate.next_start - time.monotonic()) if gate else 0.0
 
     def result(self) -> CrawlResult:
         counts = self.frontier.counts()

@@ -16,7 +16,8 @@ from datetime import datetime, timezone
 
 
 class HostGate:
-    """Start-to-start spacing of ``delay`` seconds and at most ``concurrency`` requests in flight."""
+    """At most ``concurrency`` requests in flight, and a request starts only ``delay`` seconds after
+    both the previous start and the end of the last request (the server has rested ``delay``)."""
 
     def __init__(self, delay: float, concurrency: int):
         self.delay = delay
@@ -28,6 +29,11 @@ class HostGate:
         """Change the spacing (e.g. to a robots.txt Crawl-delay), counting from the last start."""
         self._next_start += delay - self.delay
         self.delay = delay
+
+    @property
+    def next_start(self) -> float:
+        """Monotonic time before which no request to this host may start."""
+        return self._next_start
 
     def pause_until(self, when: float) -> None:
         """No request to this host starts before monotonic time ``when`` (backoff)."""
@@ -47,6 +53,7 @@ class HostGate:
                 yield
             finally:
                 global_slots.release()
+                self._next_start = max(self._next_start, time.monotonic() + self.delay)
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
