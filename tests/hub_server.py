@@ -103,8 +103,10 @@ class HubState:
         self.page_size = page_size
         self.lock = threading.RLock()
         self.repos: dict[tuple[str, str], Repo] = {}
-        self.lfs: dict[str, bytes] = {}
+        self.lfs: dict[str, bytes] = {}  # every uploaded object, by sha256
+        self.lfs_repos: dict[str, set[tuple[str, str]]] = {}  # oid -> repos it was uploaded for
         self.parts: dict[tuple[str, int], bytes] = {}
+        self.pending: dict[str, tuple[str, str]] = {}  # oid -> repo of its last batch request
         self.lfs_uploads: dict[str, int] = {}
         self.requests: list[tuple[str, str, int]] = []
         self.failures: list[Failure] = []
@@ -389,9 +391,11 @@ class _Handler(BaseHTTPRequestHandler):
         objects = []
         for obj in body["objects"]:
             oid, size = obj["oid"], obj["size"]
-            if oid in self.state.lfs:
+            if (t, repo) in self.state.lfs_repos.get(oid, ()):  # like the Hub: storage is per repository
                 objects.append({"oid": oid, "size": size})
                 continue
+            self.state.lfs_repos.setdefault(oid, set())  # the upload URL below is for this repo
+            self.state.pending[oid] = (t, repo)
             verify = {"href": f"{self.endpoint}/lfs/verify"}
             if size > self.state.multipart_threshold:
                 n_parts = -(-size // self.state.chunk_size)
@@ -409,6 +413,8 @@ class _Handler(BaseHTTPRequestHandler):
             return False
         self.state.lfs[oid] = content
         self.state.lfs_uploads[oid] = self.state.lfs_uploads.get(oid, 0) + 1
+        if oid in self.state.pending:
+            self.state.lfs_repos.setdefault(oid, set()).add(self.state.pending[oid])
         return True
 
     def _lfs_put(self, oid: str) -> None:
@@ -456,7 +462,7 @@ class _Handler(BaseHTTPRequestHandler):
                 tree[value["path"]] = StoredFile(base64.b64decode(value["content"]), lfs=False)
             elif key == "lfsFile":
                 content = self.state.lfs.get(value["oid"])
-                if content is None:
+                if content is None or (t, repo) not in self.state.lfs_repos.get(value["oid"], ()):
                     self._error(422, f"LFS object {value['oid']} was never uploaded")
                     return
                 tree[value["path"]] = StoredFile(content, lfs=True)

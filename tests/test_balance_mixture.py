@@ -89,7 +89,7 @@ def test_domain_cap_limits_one_site_and_keeps_the_language_budget() -> None:
     assert small.target_tokens == pytest.approx(0.1 * 10000 + 4 * 2000, rel=1e-3)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     st.dictionaries(
         st.sampled_from("abcdefgh"),

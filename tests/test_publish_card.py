@@ -9,6 +9,7 @@ import datasets
 import pyarrow.parquet as pq
 
 from lingoloom.filters.balance.local import MIX_SCHEMA
+from lingoloom.langid.step import LanguageId
 from lingoloom.pipelines.card_details import (
     cluster_histogram,
     dataset_info,
@@ -61,6 +62,7 @@ def test_dedup_and_langid_sections_are_measured_from_the_shards(tmp_path: Path) 
     assert "10 bands × 9 rows (90 permutations)" in dedup and "| > 100 | 1 | 16.7% |" in dedup
     langid = langid_section(config, [{"name": "lid176"}], tmp_path)
     assert "| `vie_Latn` | 0.80 | 0.890 | 0.870 |" in langid
-    assert "| `cmn_Hans` | 0.65 | 0.985 | 0.980 |" in langid
+    applied = LanguageId(config.langid).threshold("cmn_Hans")  # the language pack's or the default
+    assert f"| `cmn_Hans` | {applied:.2f} | 0.985 | 0.980 |" in langid
     sources = sources_section(config)
     assert "robots.txt is honoured for user agent `lingoloom-bot`" in sources

@@ -171,8 +171,15 @@ def test_cli_publishes_with_env_token_and_never_prints_it(output: Path, hub: Hub
     assert hub.state.token not in ok.stdout + ok.stderr
     assert hub.files(REPO) == _local(output)
 
-    missing = _cli(["publish", str(output), "--repo", REPO], env)
-    assert missing.returncode == 1 and "HF_TOKEN" in missing.stderr
+
+def test_missing_token_says_how_to_log_in(output: Path, hub: HubServer, monkeypatch: pytest.MonkeyPatch,
+                                          tmp_path: Path) -> None:
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.delenv("HUGGING_FACE_HUB_TOKEN", raising=False)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_TOKEN_PATH", str(tmp_path / "no-token"))
+    with pytest.raises(PublishError, match="set HF_TOKEN or run `hf auth login`"):
+        publish(output, REPO, endpoint=hub.endpoint, progress=lambda _: None)
+    assert hub.state.requests == []
 
 
 def test_cli_dry_run_needs_no_token_and_no_network(output: Path) -> None:
