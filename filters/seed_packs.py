@@ -119,6 +119,60 @@ NOTES = {
     "it the script tokenizer splits on spaces (eojeol), so word lengths are eojeol lengths.",
 }
 
+#: Short clean texts written for this project (the pack's own sample, run by ``languages check``).
+SAMPLES = {
+    "eng_Latn": (
+        "The river rose slowly through the night, and by morning the families who lived along its banks had moved "
+        "their animals to the hills. Teachers opened the school as a shelter, and volunteers brought bread, "
+        "blankets and dry clothes to those who had lost their homes.\n"
+        "When the water fell again, the town council met to decide how the old bridge should be repaired. Some "
+        "members wanted a new design, but most of them agreed that the stone arches had served the valley well "
+        "for two hundred years and should be kept.\n"
+        "Engineers from the university studied the foundations with care. They found that the flood had washed "
+        "away much of the gravel under the third pier, and they proposed to strengthen it before the winter rains."
+    ),
+    "spa_Latn": (
+        "El río subió lentamente durante la noche y, por la mañana, las familias que vivían en sus orillas ya "
+        "habían llevado a sus animales a las colinas. Los maestros abrieron la escuela como refugio y los "
+        "voluntarios trajeron pan, mantas y ropa seca para quienes habían perdido su casa.\n"
+        "Cuando el agua bajó, el ayuntamiento se reunió para decidir cómo reparar el viejo puente. Algunos "
+        "querían un diseño nuevo, pero la mayoría estuvo de acuerdo en que los arcos de piedra habían servido "
+        "bien al valle durante doscientos años y que debían conservarse."
+    ),
+    "fra_Latn": (
+        "La rivière est montée lentement pendant la nuit, et au matin les familles qui vivaient sur ses rives "
+        "avaient conduit leurs animaux vers les collines. Les enseignants ont ouvert l'école comme abri, et des "
+        "bénévoles ont apporté du pain, des couvertures et des vêtements secs à ceux qui avaient perdu leur maison.\n"
+        "Quand l'eau a baissé, le conseil municipal s'est réuni pour décider comment réparer le vieux pont. "
+        "Certains voulaient un nouveau dessin, mais la plupart ont convenu que les arches de pierre avaient bien "
+        "servi la vallée pendant deux cents ans et qu'il fallait les garder."
+    ),
+    "deu_Latn": (
+        "Der Fluss stieg in der Nacht langsam an, und am Morgen hatten die Familien, die an seinen Ufern lebten, "
+        "ihre Tiere auf die Hügel gebracht. Die Lehrer öffneten die Schule als Unterkunft, und Freiwillige "
+        "brachten Brot, Decken und trockene Kleidung für alle, die ihr Haus verloren hatten.\n"
+        "Als das Wasser wieder gesunken war, traf sich der Gemeinderat, um zu entscheiden, wie die alte Brücke "
+        "repariert werden sollte. Einige wollten einen neuen Entwurf, aber die meisten waren sich einig, dass die "
+        "steinernen Bögen dem Tal zweihundert Jahre lang gut gedient hatten und erhalten bleiben sollten."
+    ),
+    "por_Latn": (
+        "O rio subiu lentamente durante a noite e, pela manhã, as famílias que viviam nas suas margens já tinham "
+        "levado os seus animais para as colinas. Os professores abriram a escola como abrigo e os voluntários "
+        "trouxeram pão, cobertores e roupa seca para quem tinha perdido a casa.\n"
+        "Quando a água baixou, a câmara municipal reuniu-se para decidir como reparar a velha ponte. Alguns "
+        "queriam um novo desenho, mas a maioria concordou que os arcos de pedra tinham servido bem o vale durante "
+        "duzentos anos e que deviam ser mantidos."
+    ),
+    "ind_Latn": (
+        "Sungai itu naik perlahan sepanjang malam, dan pada pagi hari keluarga yang tinggal di tepiannya sudah "
+        "memindahkan hewan mereka ke perbukitan. Para guru membuka sekolah sebagai tempat berlindung, dan para "
+        "relawan membawa roti, selimut, dan pakaian kering untuk orang yang kehilangan rumah.\n"
+        "Ketika air surut, dewan kota bertemu untuk memutuskan bagaimana jembatan tua itu harus diperbaiki. "
+        "Beberapa anggota menginginkan desain baru, tetapi sebagian besar setuju bahwa lengkungan batu itu telah "
+        "melayani lembah dengan baik selama dua ratus tahun dan harus dipertahankan."
+    ),
+}
+
 
 def _stopwords_for(tokenizer, words: list[str]) -> list[str]:
     """Stopwords as the pack's tokenizer yields them (``དང་`` -> ``དང``); ones it splits can never match."""
@@ -186,6 +240,8 @@ def build_pack(label: str, data: Path, stopwords_iso: dict[str, list[str]]) -> L
         pack["gopher_repetition"]["top_n_grams"] = [[n, min(1.0, frac * 1.5)] for n, frac in pack["gopher_repetition"]["top_n_grams"]]
     if label == "tel_Telu":
         pack["gopher_quality"]["min_stop_words"] = 1
+    if label in SAMPLES:
+        pack["sample"] = SAMPLES[label]
     pack["notes"] = NOTES.get(label, f"Seeded from FineWeb-2's {fw2_label} config." if fw2_label else "")
     pack["sources"] = sources
     return LanguagePack.model_validate(pack)
