@@ -59,16 +59,16 @@ def _serve(ports: multiprocessing.Queue, hosts: int, pages: int) -> None:
     threading.Event().wait()
 
 
-def _crawl_once(bases: list[str], out: Path) -> tuple[float, int, list[Path]]:
+def _crawl_once(bases: list[str], out: Path) -> tuple[float, float, int, list[Path]]:
     from lingoloom.pipelines.crawl import crawl
     from lingoloom.schemas.crawl import CrawlSettings
 
     settings = CrawlSettings(seeds=[b + "/p0.html" for b in bases], allow_private_addresses=["127.0.0.1"],
                              delay_seconds=0, per_host_concurrency=4, concurrency=24, max_depth=PAGES,
                              max_pages=HOSTS * PAGES, max_pages_per_host=PAGES)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = crawl(settings, out)
-    return time.perf_counter() - started, result.fetched, result.warc_paths
+    return time.perf_counter() - started, time.process_time() - cpu, result.fetched, result.warc_paths
 
 
 async def _bare(urls: list[str], concurrency: int) -> None:
@@ -175,21 +175,27 @@ def main() -> None:
     try:
         bases = [f"http://127.0.0.1:{port}" for port in queue.get(timeout=30)]
         urls = [f"{b}/p{k}.html" for b in bases for k in range(PAGES)]
-        ours, bare, warc_path = [], [], None
+        ours, bare, ours_cpu, bare_cpu, warc_path = [], [], [], [], None
         with tempfile.TemporaryDirectory() as tmp:
             for repeat in range(REPEATS):
-                seconds, fetched, warcs = _crawl_once(bases, Path(tmp) / f"crawl{repeat}")
+                seconds, cpu, fetched, warcs = _crawl_once(bases, Path(tmp) / f"crawl{repeat}")
                 assert fetched == len(urls), f"crawled {fetched} of {len(urls)} pages"
                 ours.append(fetched / seconds)
-                started = time.perf_counter()
+                ours_cpu.append(cpu / fetched * 1e3)
+                started, cpu = time.perf_counter(), time.process_time()
                 asyncio.run(_bare(urls, 24))
                 bare.append(len(urls) / (time.perf_counter() - started))
+                bare_cpu.append((time.process_time() - cpu) / len(urls) * 1e3)
                 warc_path = warcs[0]
             print(f"site: {HOSTS} hosts x {PAGES} pages on 127.0.0.1 (server in its own process), "
                   f"delay 0, concurrency 24, per host 4; median of {REPEATS}")
             print(f"  lingoloom crawler (robots, gates, SQLite frontier, WARC, links): {statistics.median(ours):8.0f} pages/s")
             print(f"  bare aiohttp GET loop, same URLs, nothing written:            {statistics.median(bare):8.0f} pages/s")
-            print(f"  ratio crawler / bare: {statistics.median(ours) / statistics.median(bare):.2f}")
+            print(f"  ratio crawler / bare: {statistics.median(ours) / statistics.median(bare):.2f} "
+                  "(the one-process test server is the bottleneck of both)")
+            print(f"  client CPU per page: crawler {statistics.median(ours_cpu):.2f} ms, "
+                  f"bare {statistics.median(bare_cpu):.2f} ms "
+                  f"(crawler bookkeeping + WARC + parsing = {statistics.median(ours_cpu) - statistics.median(bare_cpu):.2f} ms/page)")
             print("politeness bookkeeping per URL (microseconds):")
             for name, micros in _bookkeeping().items():
                 print(f"  {name:38s} {micros:8.1f} us")
