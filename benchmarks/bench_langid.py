@@ -8,9 +8,10 @@ the same texts, in one run:
 - throughput on documents (the gold article texts of the Article Extraction Benchmark and
   newspaper4k, ``../shared/data/extraction``) and on lines (UDHR, stage >= 4, >= 20 characters):
   raw ``fasttext`` ``predict`` (batched, newlines flattened, full text), our
-  :class:`~lingoloom.langid.labeller.Labeller` (lid.176, no ensemble) with and without
-  mixed-language detection, datatrove's ``LanguageFilter`` (ft176, the same model file), and the
-  ensemble with heliport when installed; medians of ``--repeats`` runs;
+  :class:`~lingoloom.langid.labeller.Labeller` (lid.176, no ensemble) without mixed-language
+  detection, with the defaults, and with the paragraph pass forced on every document,
+  datatrove's ``LanguageFilter`` (ft176, the same model file), and the ensemble with heliport
+  when installed; medians of ``--repeats`` runs;
 - quality on UDHR: accuracy and macro-F1 of raw lid.176, our labels, our labels without script
   post-processing, heliport, and the ensemble, over the languages each covers and their union,
   grouped by script and by region, plus the script-confusable languages.
@@ -94,8 +95,10 @@ def throughput(texts: Sequence[str], repeats: int, batch: int = 256) -> dict[str
 
     raw_model = _FastText(model_path=str(lid176_path()))
     plain = Labeller(LangIdSettings(ensemble="off", mixed=False))
-    mixed = Labeller(LangIdSettings(ensemble="off", mixed=True))
-    plain.label(texts[:2]), mixed.label(texts[:2])
+    default = Labeller(LangIdSettings(ensemble="off"))
+    every = Labeller(LangIdSettings(ensemble="off", mixed_check_below=1.0))
+    for labeller in (plain, default, every):
+        labeller.label(texts[:2])
     # datatrove's constructor insists on the *distribution* fasttext-numpy2-wheel; ours is fasttext-numpy2
     # (the same `fasttext` module), so build the stock filter without its dependency check.
     datatrove_filter = object.__new__(LanguageFilter)
@@ -109,14 +112,15 @@ def throughput(texts: Sequence[str], repeats: int, batch: int = 256) -> dict[str
 
     contenders: dict[str, Callable[[], object]] = {
         "raw fastText predict": raw,
-        "lingoloom (lid176, mixed off)": lambda: [plain.label(chunk) for chunk in chunks],
-        "lingoloom (lid176, mixed on)": lambda: [mixed.label(chunk) for chunk in chunks],
+        "lingoloom lid176, mixed detection off": lambda: [plain.label(chunk) for chunk in chunks],
+        "lingoloom lid176, defaults (paragraph pass below 0.95)": lambda: [default.label(chunk) for chunk in chunks],
+        "lingoloom lid176, paragraph pass on every document": lambda: [every.label(chunk) for chunk in chunks],
         "datatrove LanguageFilter": lambda: [datatrove_filter.filter(Document(text=t, id="x")) for t in texts],
     }
     if heliport_available():
-        ensemble = Labeller(LangIdSettings(ensemble="on", mixed=True))
+        ensemble = Labeller(LangIdSettings(ensemble="on"))
         ensemble.label(texts[:2])
-        contenders["lingoloom ensemble + heliport (mixed on)"] = lambda: [ensemble.label(chunk) for chunk in chunks]
+        contenders["lingoloom ensemble lid176 + heliport, defaults"] = lambda: [ensemble.label(chunk) for chunk in chunks]
     return {name: median_seconds(run, repeats) for name, run in contenders.items()}
 
 
