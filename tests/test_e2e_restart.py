@@ -35,7 +35,7 @@ def published_rows(out: Path) -> dict[str, pa.Table]:
 
 
 def test_killed_run_resumes_to_identical_output(tmp_path):
-    warcs = write_demo_warcs(tmp_path / "warc", files=10)
+    warcs = write_demo_warcs(tmp_path / "warc", files=4)
     config = write_config(tmp_path, warcs)
     reference = tmp_path / "reference"
     subprocess.run([*LINGOLOOM, "run", str(config), "--out", str(reference)], check=True, capture_output=True)
@@ -46,7 +46,7 @@ def test_killed_run_resumes_to_identical_output(tmp_path):
     completions = resumed / "work" / "logs" / "process" / "completions"
     deadline = time.time() + 120
     while time.time() < deadline and process.poll() is None:
-        if completions.exists() and len(list(completions.iterdir())) >= 2:
+        if completions.exists() and len(list(completions.iterdir())) >= 1:
             break
         time.sleep(0.05)
     assert process.poll() is None, "the run finished before it could be killed; give it more input"
