@@ -18,6 +18,8 @@ import xxhash
 from lingoloom.filters.minhash.shingles import _fmix64, batch_shingle_hashes, shingle_hashes
 from lingoloom.schemas.minhash import MinHashSettings
 
+#: Shingles permuted at once (num_perm x CHUNK uint32 = 3.5 MB at 112 permutations).
+CHUNK = 8192
 _ROW_MIX = np.uint64(0x9FB21C651E98DF25)
 _BAND_MIX = np.uint64(0xD6E8FEB86659FD93)
 
@@ -74,11 +76,28 @@ class Signer:
         sigs = np.full((len(texts), self.num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
         valid = offsets[1:] > offsets[:-1]
         if hashes.size:
-            # (permutations, shingles) layout: the per-document min runs along contiguous rows.
-            values = np.multiply.outer(self.a, _fmix32(hashes))
-            values += self.b[:, None]
-            sigs[valid] = np.minimum.reduceat(values, offsets[:-1][valid], axis=1).T
+            self._permute_min(_fmix32(hashes), offsets, sigs)
         return sigs, valid
+
+    def _permute_min(self, mixed: np.ndarray, offsets: np.ndarray, sigs: np.ndarray) -> None:
+        """sigs[d] = min over document d's shingles of a*h + b, in cache-sized chunks of shingles.
+
+        Layout (permutations, shingles), so each document's min runs along contiguous rows; one
+        reused buffer of CHUNK columns keeps the work in cache instead of allocating a matrix
+        of num_perm x all shingles.
+        """
+        a, b = self.a[:, None], self.b[:, None]
+        buffer = np.empty((self.num_perm, min(CHUNK, len(mixed))), dtype=np.uint32)
+        starts, ends = offsets[:-1], offsets[1:]
+        for lo in range(0, len(mixed), CHUNK):
+            hi = min(lo + CHUNK, len(mixed))
+            values = buffer[:, : hi - lo]
+            np.multiply(a, mixed[lo:hi], out=values)
+            values += b
+            docs = np.flatnonzero((starts < hi) & (ends > lo))
+            segments = np.maximum(starts[docs], lo) - lo
+            part = np.minimum.reduceat(values, segments, axis=1)
+            sigs[docs] = np.minimum(sigs[docs], part.T)
 
     def band_keys(self, signatures: np.ndarray) -> np.ndarray:
         """uint64 keys of shape (documents, bands) from uint32 signatures of shape (documents, num_perm)."""
