@@ -252,6 +252,13 @@ def test_requests_per_host_are_spaced(crawled):
     assert len(busy) == 2 and busy[1] - busy[0] >= 1.0 - TOLERANCE  # Retry-After: 1
 
 
+def test_hosts_are_crawled_in_parallel(crawled):
+    hosts, _, _ = crawled
+    spans = {name: (host.log[0][0], host.log[-1][0]) for name, host in hosts.items()}
+    assert spans["th"][0] < spans["vi"][1] and spans["vi"][0] < spans["th"][1]  # the two slow hosts overlap
+    assert spans["ru"][0] < spans["vi"][1]
+
+
 def test_user_agent_names_us_and_our_contact(crawled):
     hosts, _, _ = crawled
     agents = {agent for host in hosts.values() for _, _, agent in host.log}

@@ -14,7 +14,7 @@ from hypothesis import given, settings as hyp_settings, strategies as st
 
 from crawlsite import Host, html
 from lingoloom.pipelines.crawl import crawl
-from lingoloom.pipelines.crawl.parse import decode_body, parse_feed, parse_sitemap
+from lingoloom.pipelines.crawl.parse import decode_body, html_links, parse_feed, parse_sitemap
 from lingoloom.pipelines.crawl.politeness import retry_after_seconds
 from lingoloom.pipelines.crawl.robots import rules_from_response
 from lingoloom.pipelines.crawl.safety import AddressPolicy, BoundedDecoder, Refused
@@ -203,6 +203,17 @@ def test_feeds_rss_and_atom():
             b'<link rel="edit" href="/edit"/></entry></feed>')
     assert parse_feed(atom, "https://h.example/feed") == ["https://h.example/a"]
     assert parse_feed(b"not xml at all", "https://h.example/") == []
+
+
+@hyp_settings(max_examples=150, deadline=None)
+@given(body=st.binary(max_size=3000), content_type=st.sampled_from([None, "text/html", "text/html; charset=utf-8",
+                                                                   "text/html; charset=bogus-9", "text/html; charset=utf-16"]))
+def test_parsers_never_raise_on_arbitrary_bytes(body, content_type):
+    decoded = decode_body(body, content_type)
+    assert isinstance(decoded.text, str)
+    html_links(decoded.text, "http://h.example/")
+    parse_sitemap(body, 10**6)
+    parse_feed(body, "http://h.example/")
 
 
 def test_charset_declared_detected_and_wrong():

@@ -13,7 +13,8 @@ hosts to the next round. A link hop across hosts costs one round, so ``rounds`` 
 
 Limits of this engine: a host's URLs are re-queued per round, so its robots.txt is read once per
 round; ``max_pages`` is shared out evenly among the hosts of a round (never exceeded, possibly not
-reached). A retried bundle rewrites its WARC files under the same names.
+reached). A retried bundle rewrites its WARC files under the same names. Restart safety is Beam's
+(failed bundles are retried); a job started again begins afresh, unlike the local crawler.
 """
 
 from __future__ import annotations
