@@ -182,13 +182,16 @@ def test_missing_token_says_how_to_log_in(output: Path, hub: HubServer, monkeypa
     assert hub.state.requests == []
 
 
-def test_cli_dry_run_needs_no_token_and_no_network(output: Path) -> None:
+def test_cli_dry_run_needs_no_token_and_no_network_and_defaults_to_the_runs_hub_repo(output: Path) -> None:
+    manifest = json.loads((output / "manifest.json").read_text())
+    manifest["config"] = {"hub": {"repo": "org/from-run-definition", "private": False, "revision": "v2"}}
+    (output / "manifest.json").write_text(json.dumps(manifest))
     env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
     env.update(HF_ENDPOINT="http://127.0.0.1:9", HF_HOME="/nonexistent")
-    result = _cli(["publish", str(output), "--repo", REPO, "--dry-run", "--max-commit-files", "2"], env)
+    result = _cli(["publish", str(output), "--dry-run", "--max-commit-files", "2"], env)
     assert result.returncode == 0, result.stderr
     assert "would publish 7 file(s)" in result.stdout
-    assert "in 4 commit(s)" in result.stdout
+    assert "to datasets/org/from-run-definition@v2 in 4 commit(s)" in result.stdout
 
 
 def test_datasets_loads_every_config_of_the_published_folder(output: Path, hub: HubServer, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ to do, never with a traceback or the token. Mounted in :mod:`lingoloom.pipelines
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -22,11 +23,23 @@ def _human(n: int) -> str:
     return f"{n} B"
 
 
+def _run_hub_settings(output: Path) -> dict:
+    """The ``hub`` section of the run definition recorded in the output's manifest (empty if absent)."""
+    try:
+        manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    hub = manifest.get("config", {}).get("hub") if isinstance(manifest, dict) else None
+    return hub if isinstance(hub, dict) else {}
+
+
 def publish_command(
     output: Path = typer.Argument(..., exists=True, file_okay=False, help="A finished output folder (with manifest.json)."),
-    repo: str = typer.Option(..., "--repo", help="Target dataset repo, ORG/NAME."),
+    repo: str | None = typer.Option(None, "--repo", help="Target dataset repo, ORG/NAME (default: the run's hub.repo)."),
     private: bool = typer.Option(False, "--private", help="Create the repo as private (ignored if it exists)."),
-    revision: str | None = typer.Option(None, "--revision", help="Branch to publish to (created from main if missing)."),
+    revision: str | None = typer.Option(
+        None, "--revision", help="Branch to publish to, created from main if missing (default: the run's hub.revision or main)."
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check the output and show the commits; no network."),
     delete_extra: bool = typer.Option(
         False, "--delete-extra", help="Delete files under data/ and mix/ on the Hub that are not in this output's manifest."
@@ -43,6 +56,12 @@ def publish_command(
     from lingoloom.pipelines.publish.plan import PlanError
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    hub = _run_hub_settings(output)
+    repo = repo or hub.get("repo")
+    revision = revision or hub.get("revision")
+    private = private or bool(hub.get("private"))
+    if not repo:
+        raise typer.BadParameter("no --repo given and the run definition has no hub.repo", param_hint="--repo")
     if repo.count("/") != 1 or not all(repo.split("/")):
         raise typer.BadParameter(f"expected ORG/NAME, got {repo!r}", param_hint="--repo")
     try:
