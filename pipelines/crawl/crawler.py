@@ -96,7 +96,7 @@ class Crawler:
     settled in earlier rounds never queued, and its own page budget.
     """
 
-    def __init__(self, settings: CrawlSettings, out_dir: Path, host_job: "HostJob | None" = None):
+    def __init__(self, settings: CrawlSettings, out_dir: Path, host_job: HostJob | None = None):
         self.settings = settings
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
