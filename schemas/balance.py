@@ -9,6 +9,7 @@ materialised as a ``mix`` config.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -69,6 +70,9 @@ class BalanceSettings(BaseModel):
             bad = {k: v for k, v in self.quotas.items() if v < 0}
             if bad or sum(self.quotas.values()) <= 0:
                 raise ValueError(f"quotas must be non-negative and not all zero, got {self.quotas}")
+        labels = [k for k in self.quotas if not re.fullmatch(r"[a-z]{3}_[A-Z][a-z]{3}", k)]
+        if labels:
+            raise ValueError(f"quotas keys must be language labels like vie_Latn or cmn_Hans, got {labels}")
         bad_cpt = {k: v for k, v in self.chars_per_token.items() if v <= 0}
         if bad_cpt:
             raise ValueError(f"chars_per_token values must be positive, got {bad_cpt}")

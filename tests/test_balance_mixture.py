@@ -141,3 +141,5 @@ def test_settings_reject_inconsistent_policies() -> None:
         BalanceSettings(polcy="unimax")
     with pytest.raises(ValidationError):
         BalanceSettings(domain_cap=1.5)
+    with pytest.raises(ValidationError, match="language labels like vie_Latn"):
+        BalanceSettings(policy="quotas", quotas={"vi": 1.0})

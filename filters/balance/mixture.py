@@ -22,6 +22,7 @@ Nothing is dropped from the published data; the rates go into the card and, opti
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping
@@ -31,6 +32,8 @@ import xxhash
 from lingoloom.filters.balance.profile import UNKNOWN_DOMAIN, LanguageProfile, Profiles
 from lingoloom.filters.balance.tokens import chars_per_token
 from lingoloom.schemas.balance import BalanceSettings
+
+logger = logging.getLogger(__name__)
 
 
 def waterfill(priority: Mapping[str, float], cap: Mapping[str, float], budget: float) -> dict[str, float]:
@@ -150,6 +153,9 @@ def plan_mixture(profiles: Profiles, settings: BalanceSettings) -> BalancePlan:
     budget = float(settings.token_budget) if settings.token_budget is not None else total
     caps = {lang: t * settings.max_epochs for lang, t in tokens.items()}
     targets = waterfill(_priorities(settings, tokens), caps, budget)
+    absent = sorted(set(settings.quotas) - set(tokens)) if settings.policy == "quotas" else []
+    if absent:
+        logger.warning("balance quotas name languages with no documents in this output: %s", ", ".join(absent))
 
     languages: dict[str, LanguagePlan] = {}
     for lang in sorted(profiles):
