@@ -42,20 +42,32 @@ class Host:
         self.routes: dict[str, Route] = dict(routes or {})
         self.log: list[tuple[float, str, str]] = []  # (arrival monotonic time, path, user agent)
         self.lock = threading.Lock()
+        self.in_flight = 0
+        self.max_in_flight = 0  # most requests this host was serving at once
         host = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:  # noqa: N802 - http.server API
-                self._answer(send_body=True)
+                self._answer()
 
             def do_HEAD(self) -> None:  # noqa: N802 - http.server API
-                self._answer(send_body=False)
+                self._answer()
 
-            def _answer(self, send_body: bool) -> None:
+            def _answer(self) -> None:
                 with host.lock:
                     host.log.append((time.monotonic(), self.path, self.headers.get("User-Agent", "")))
+                    host.in_flight += 1
+                    host.max_in_flight = max(host.max_in_flight, host.in_flight)
+                try:
+                    self._reply()
+                finally:
+                    with host.lock:
+                        host.in_flight -= 1
+
+            def _reply(self) -> None:
+                send_body = self.command != "HEAD"
                 route = host.routes.get(self.path)
                 reply = route(host, self) if callable(route) else route
                 if reply is None:

@@ -1,5 +1,6 @@
-"""Page caps (per host and in total) hold and survive a restart; robots.txt sitemaps are followed;
-429 answers are retried after their Retry-After."""
+"""Page caps (per host and in total) hold and survive a restart; per-host concurrency and the
+Crawl-delay cap hold; robots.txt sitemaps are followed; 429 answers are retried after their
+Retry-After."""
 
 from __future__ import annotations
 
@@ -59,5 +60,31 @@ def test_robots_sitemaps_and_429_retry_after(tmp_path):
         assert result.fetched == 2 and result.expanded == 1 and result.redirected == 1
         hits = [t for t, p, _ in host.log if p == "/limited.html"]
         assert len(hits) == 2 and hits[1] - hits[0] >= 0.97
+    finally:
+        host.close()
+
+
+def test_per_host_concurrency_is_a_ceiling_and_is_used(tmp_path):
+    host = _host(8)
+    for i in range(8):
+        host.routes[f"/p{i}.html"].delay = 0.2
+    try:
+        settings = CrawlSettings(seeds=[host.url("/")], allow_private_addresses=["127.0.0.1"], delay_seconds=0,
+                                 per_host_concurrency=2)
+        assert crawl(settings, tmp_path).fetched == 9
+        assert host.max_in_flight == 2
+    finally:
+        host.close()
+
+
+def test_crawl_delay_is_capped(tmp_path):
+    host = _host(3)
+    host.routes["/robots.txt"] = Reply(b"User-agent: *\nCrawl-delay: 3600\n", headers={"Content-Type": "text/plain"})
+    try:
+        settings = CrawlSettings(seeds=[host.url("/")], allow_private_addresses=["127.0.0.1"], delay_seconds=0,
+                                 max_crawl_delay_seconds=0.2)
+        assert crawl(settings, tmp_path).fetched == 4
+        times = [t for t, _, _ in host.log]
+        assert all(0.17 <= b - a < 2 for a, b in zip(times, times[1:]))
     finally:
         host.close()
