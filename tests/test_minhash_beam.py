@@ -5,7 +5,7 @@ from __future__ import annotations
 import apache_beam as beam
 import pyarrow.parquet as pq
 import pytest
-from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from lingoloom.filters.minhash.beam import MinHashDedup
@@ -15,8 +15,8 @@ from lingoloom.schemas.minhash import MinHashSettings
 from lingoloom.schemas.record import rows_to_table
 
 
-def _pipeline() -> TestPipeline:
-    return TestPipeline(runner="FnApiRunner")
+def _pipeline() -> BeamTestPipeline:
+    return BeamTestPipeline(runner="FnApiRunner")
 
 
 def test_beam_finds_the_same_clusters_and_survivors_as_the_local_engine(tmp_path):

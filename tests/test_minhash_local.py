@@ -68,6 +68,7 @@ def test_keeps_one_per_duplicate_group_with_the_deterministic_survivor(corpus, r
     found = missed = 0
     seen_survivors: set[str] = set()
     for members in groups.values():
+        # no page declares itself canonical here: highest quality, then smallest id
         expected = min(members, key=lambda r: (-r["quality"]["quality_score"], r["id"]))
         survivors = {result[m["id"]][2] for m in members}
         assert not survivors & seen_survivors, "two unrelated texts were merged"
@@ -120,6 +121,18 @@ def test_url_dedup_and_documents_without_shingles(tmp_path):
     result = run(tmp_path, "u", paths, MinHashSettings())
     assert result == {"a": (False, 2, "b"), "b": (True, 2, "b"), "c": (True, 1, "c"), "d": (True, 1, "d")}
     assert run(tmp_path, "nou", paths, MinHashSettings(url_dedup=False))["a"] == (True, 1, "a")
+
+
+def test_the_self_canonical_page_survives_before_quality(tmp_path):
+    text = " ".join(f"word{i}" for i in range(200))
+    rows = [
+        {"id": "a-print", "text": text + " print", "url": "https://n.example/a/print", "canonical_url": "https://n.example/a", "quality": {"quality_score": 0.9}},
+        {"id": "b-original", "text": text, "url": "https://n.example/a", "canonical_url": "https://n.example/a", "quality": {"quality_score": 0.1}},
+        {"id": "c-copy", "text": text + " copy", "url": "https://m.example/x", "canonical_url": None, "quality": None},
+    ]
+    rows = [dict(r, source="t", language="eng_Latn", content_hash=r["id"]) for r in rows]
+    result = run(tmp_path, "c", write_inputs(tmp_path / "in", rows, 2), MinHashSettings())
+    assert result == {"a-print": (False, 3, "b-original"), "b-original": (True, 3, "b-original"), "c-copy": (False, 3, "b-original")}
 
 
 def test_audit_folder_and_dedup_against_an_earlier_run_index(tmp_path):

@@ -6,7 +6,7 @@ large-star / small-star rounds (:mod:`lingoloom.filters.minhash.graph`), each a 
 node. A Beam graph is static, so ``settings.beam_max_iterations`` rounds are unrolled (rounds
 after the fixpoint change nothing) and a final check compares the last two rounds: if they
 differ, the pipeline fails and says to raise the setting. Signatures, band keys and the survivor
-rule (highest quality score, then smallest id) are the same code as the local engine's, so both
+rule (:mod:`lingoloom.filters.survivor`: self-canonical page, quality score, smallest id) are the same code as the local engine's, so both
 engines find the same clusters and keep the same documents.
 
 Usage::
@@ -26,16 +26,19 @@ from apache_beam.metrics import Metrics
 from lingoloom.filters.minhash.graph import large_star_node, small_star_node
 from lingoloom.filters.minhash.local import DROP_REASON, DROP_STAGE
 from lingoloom.filters.minhash.signature import Signer
+from lingoloom.filters.survivor import survivor_key as _survivor_key
 from lingoloom.schemas.minhash import MinHashSettings
 
 REMOVED = "removed"
 KEPT = "kept"
 
 
-def survivor_rank(record: dict) -> float:
-    """Quality score used to pick the survivor (null scores rank last)."""
+def survivor_key(record: dict) -> tuple:
+    """The project's survivor rule (:func:`lingoloom.filters.survivor.survivor_key`) for a record dict."""
     score = (record.get("quality") or {}).get("quality_score")
-    return -math.inf if score is None or (isinstance(score, float) and math.isnan(score)) else float(score)
+    if isinstance(score, float) and math.isnan(score):
+        score = None
+    return _survivor_key(record["id"], record.get("url"), record.get("canonical_url"), score)
 
 
 class _BandKeys(beam.DoFn):
@@ -79,7 +82,7 @@ def _survivors(kv):
     """Members of one component -> (member id, (survivor id, cluster size))."""
     _, members = kv
     members = list(members)
-    survivor = min(members, key=lambda m: (-m[0], m[1]))[1]
+    survivor = min(members)[1]
     for _, member_id in members:
         yield member_id, (survivor, len(members))
 
@@ -149,7 +152,7 @@ class MinHashDedup(beam.PTransform):
             | "FailIfNotConverged" >> beam.Map(_not_converged)
         )
         labels = edges | "LabelGroup" >> beam.GroupByKey() | "Label" >> beam.Map(_label)
-        ranks = records | "Rank" >> beam.Map(lambda r: (r["id"], survivor_rank(r)))
+        ranks = records | "SurvivorKey" >> beam.Map(lambda r: (r["id"], survivor_key(r)))
         resolved = (
             {"label": labels, "rank": ranks}
             | "JoinRanks" >> beam.CoGroupByKey()

@@ -11,14 +11,14 @@ Stages (tasks): signatures (one per input file) -> band buckets to edges (one pe
 component labels (per partition) -> members with their quality (per file) -> survivors per
 component (per partition) -> decisions (per file).
 
-A node is ``file_index << 32 | row`` (the row of the document in its input file); earlier runs'
+Survivors follow the project's one rule (:mod:`lingoloom.filters.survivor`: the self-canonical
+page, then the highest quality score, then the smallest id). A node is ``file_index << 32 | row`` (the row of the document in its input file); earlier runs'
 indexes (``settings.index_in``) are added as extra pseudo-files whose documents always survive.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import shutil
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from datatrove.pipeline.base import PipelineStep
 
 from lingoloom.filters.minhash import graph
 from lingoloom.filters.minhash.signature import Signer
+from lingoloom.filters.survivor import is_self_canonical
 from lingoloom.filters.minhash.spill import PairBuffer, load_partition, partition_count, save, write_pairs
 from lingoloom.schemas.minhash import MinHashSettings
 
@@ -43,10 +44,16 @@ DECISION_SCHEMA = pa.schema(
         pa.field("survivor_id", pa.string(), nullable=False),
     ]
 )
-#: Quality rank of documents from an earlier run's index: they always survive.
-INDEX_QUALITY = math.inf
+#: Canonical rank of documents from an earlier run's index: below every document of the run, so they survive.
+INDEX_CANONICAL = -1
 _MEMBER_SCHEMA = pa.schema(
-    [("label", pa.uint64()), ("rank", pa.float64()), ("id", pa.string()), ("node", pa.uint64())]
+    [
+        ("label", pa.uint64()),
+        ("canonical", pa.int8()),
+        ("quality", pa.float64()),
+        ("id", pa.string()),
+        ("node", pa.uint64()),
+    ]
 )
 
 
@@ -167,7 +174,11 @@ class Labels(_Stage):
 
 
 class Members(_Stage):
-    """(label, quality rank, id, node) of one file's clustered documents, spilled by label partition."""
+    """(label, survivor key, node) of one file's clustered documents, spilled by label partition.
+
+    The survivor key is :func:`lingoloom.filters.survivor.survivor_key` split into columns:
+    not self-canonical (0/1), minus the quality score, id; the smallest key survives.
+    """
 
     name = "minhash members"
 
@@ -176,12 +187,13 @@ class Members(_Stage):
         if len(node_labels) == 0:
             return
         rows = (node_labels[:, 0] & np.uint64(0xFFFFFFFF)).astype(np.int64)
-        ids, ranks = _ids_and_ranks(self.plan, rank)
+        ids, canonical, quality = _survivor_keys(self.plan, rank, rows)
         table = pa.table(
             {
                 "label": pa.array(node_labels[:, 1], pa.uint64()),
-                "rank": pa.array(ranks[rows], pa.float64()),
-                "id": pc.take(ids, pa.array(rows)),
+                "canonical": pa.array(canonical, pa.int8()),
+                "quality": pa.array(quality, pa.float64()),
+                "id": ids,
                 "node": pa.array(node_labels[:, 0], pa.uint64()),
             },
             schema=_MEMBER_SCHEMA,
@@ -192,7 +204,7 @@ class Members(_Stage):
 
 
 class Survivors(_Stage):
-    """Per component: the survivor (highest quality, then smallest id) and the size, sent back to each member's file."""
+    """Per component: the survivor (smallest survivor key) and the size, sent back to each member's file."""
 
     name = "minhash survivors"
 
@@ -201,14 +213,14 @@ class Survivors(_Stage):
         if not folder.is_dir():
             return
         table = pa.concat_tables([pq.read_table(f) for f in sorted(folder.glob("*.parquet"))])
-        table = table.sort_by([("label", "ascending"), ("rank", "descending"), ("id", "ascending")])
+        table = table.sort_by([("label", "ascending"), ("canonical", "ascending"), ("quality", "ascending"), ("id", "ascending")])
         labels = table.column("label").to_numpy()
         first = np.ones(len(labels), dtype=bool)
         first[1:] = labels[1:] != labels[:-1]
         group = np.cumsum(first) - 1
         starts = np.flatnonzero(first)
         sizes = np.diff(np.append(starts, len(labels)))
-        members_in_run = table.column("rank").to_numpy() != INDEX_QUALITY
+        members_in_run = table.column("canonical").to_numpy() != INDEX_CANONICAL
         run_sizes = np.bincount(group, weights=members_in_run).astype(np.int32)
         survivors = pc.take(table.column("id"), pa.array(starts[group]))
         nodes = table.column("node").to_numpy()
@@ -308,17 +320,20 @@ def _write_parquet(table: pa.Table, path: Path) -> None:
     tmp.replace(path)
 
 
-def _ids_and_ranks(plan: dict, file_index: int) -> tuple[pa.Array, np.ndarray]:
-    """Ids and survivor ranks (quality score, -inf when null) of one input file or earlier-run index."""
+def _survivor_keys(plan: dict, file_index: int, rows: np.ndarray) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """Ids, canonical ranks and minus quality scores of some rows of an input file (or of an earlier-run index)."""
     inputs = plan["inputs"]
     if file_index >= len(inputs):
         ids = pq.read_table(Path(plan["indexes"][file_index - len(inputs)]) / "docs.parquet").column("survivor_id")
-        return ids.combine_chunks(), np.full(len(ids), INDEX_QUALITY)
-    table = pq.read_table(inputs[file_index], columns=[c for c in ("id", "quality") if c in pq.read_schema(inputs[file_index]).names])
-    ids = table.column("id").combine_chunks()
-    if "quality" not in table.column_names:
-        return ids, np.full(len(ids), -math.inf)
-    scores = pc.struct_field(table.column("quality"), "quality_score").combine_chunks()
-    ranks = scores.to_numpy(zero_copy_only=False).astype(np.float64)
-    ranks[np.isnan(ranks)] = -math.inf
-    return ids, ranks
+        return pc.take(ids, pa.array(rows)), np.full(len(rows), INDEX_CANONICAL), np.zeros(len(rows))
+    names = pq.read_schema(inputs[file_index]).names
+    table = pq.read_table(inputs[file_index], columns=[c for c in ("id", "url", "canonical_url", "quality") if c in names])
+    table = table.take(pa.array(rows))
+    urls = table.column("url").to_pylist() if "url" in names else [None] * len(rows)
+    canonical_urls = table.column("canonical_url").to_pylist() if "canonical_url" in names else [None] * len(rows)
+    canonical = np.array([0 if is_self_canonical(u, c) else 1 for u, c in zip(urls, canonical_urls)], dtype=np.int8)
+    quality = np.zeros(len(rows))
+    if "quality" in names:
+        scores = pc.struct_field(table.column("quality"), "quality_score").to_numpy(zero_copy_only=False)
+        quality = -np.nan_to_num(np.asarray(scores, dtype=np.float64), nan=0.0)
+    return table.column("id").combine_chunks(), canonical, quality
