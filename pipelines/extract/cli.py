@@ -57,9 +57,10 @@ def extract_command(
     console.print(summary)
     if worst:
         table = Table(title=f"{worst} worst pages")
-        for column in ("id", "F1", "precision", "recall", "chars out", "status", "ms"):
-            table.add_column(column, justify="left" if column in ("id", "status") else "right")
+        table.add_column("page", overflow="fold")
+        for column in ("F1", "precision", "recall", "chars out", "status", "ms"):
+            table.add_column(column, justify="left" if column == "status" else "right")
         for page in report.worst(worst):
-            table.add_row(page.id, f"{page.score.f1:.3f}", f"{page.score.precision:.3f}", f"{page.score.recall:.3f}",
+            table.add_row(page.url or page.id, f"{page.score.f1:.3f}", f"{page.score.precision:.3f}", f"{page.score.recall:.3f}",
                           str(page.output_chars), page.status, f"{page.seconds * 1000:.0f}")
         console.print(table)

@@ -26,6 +26,7 @@ class PageResult:
     seconds: float  # CPU time of this process (robust to other load on the machine)
     output_chars: int
     status: str  # ok | empty | undecodable | timeout | failed
+    url: str | None = None
 
 
 @dataclass
@@ -87,5 +88,5 @@ def evaluate(extractor: Extractor, pages: list[GoldPage], time_limit_seconds: fl
         cpu = time.process_time() - cpu
         wall_total += time.perf_counter() - wall
         cpu_total += cpu
-        results.append(PageResult(page.id, score_page(page.text, text), cpu, len(text), status))
+        results.append(PageResult(page.id, score_page(page.text, text), cpu, len(text), status, page.url))
     return EvalReport(aggregate([r.score for r in results]), results, cpu_total, wall_total)
