@@ -88,3 +88,25 @@ def test_crawl_delay_is_capped(tmp_path):
         assert all(0.17 <= b - a < 2 for a, b in zip(times, times[1:]))
     finally:
         host.close()
+
+
+def test_a_passing_robots_outage_costs_a_delay_not_the_site(tmp_path):
+    host = _host(2)
+    calls = {"n": 0}
+
+    def robots(_host, _handler):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            return Reply(b"busy", 503, {"Content-Type": "text/plain"})
+        return Reply(b"User-agent: *\nAllow: /\n", headers={"Content-Type": "text/plain"})
+
+    host.routes["/robots.txt"] = robots
+    try:
+        settings = CrawlSettings(seeds=[host.url("/")], allow_private_addresses=["127.0.0.1"], delay_seconds=0,
+                                 backoff_base_seconds=0.3)
+        result = crawl(settings, tmp_path)
+        assert result.fetched == 3 and result.refused == {}
+        robots_times = [t for t, p, _ in host.log if p == "/robots.txt"]
+        assert len(robots_times) == 2 and robots_times[1] - robots_times[0] >= 0.27
+    finally:
+        host.close()

@@ -2,13 +2,15 @@
 
 Why it exists: robots.txt is the site owner's word on what we may fetch and how fast. RFC 9309
 fixes what a crawler must do when it cannot read the file: a 4xx means no rules (everything is
-allowed), a 5xx or an unreachable server means everything is disallowed until it can be read.
+allowed), a 5xx or an unreachable server means everything is disallowed until it can be read
+(we try again with backoff, then give the origin up).
 Our product token is matched before ``*`` (protego picks the most specific group).
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 
 from protego import Protego
@@ -60,17 +62,42 @@ def rules_from_response(status: int | None, body: bytes) -> RobotsRules:
 
 
 class RobotsCache:
-    """One :class:`RobotsRules` per origin, fetched once even when many workers ask at the same time."""
+    """One :class:`RobotsRules` per origin, fetched once even when many workers ask at the same time.
 
-    def __init__(self, fetch_robots):
+    An unavailable robots.txt (5xx, unreachable) disallows everything *for now*: it is fetched
+    again after a backoff (``backoff_base * 2**failures``), up to ``max_retries`` more times; only
+    then is the origin given up (:meth:`given_up`). A passing outage thus costs a delay, not a site.
+    """
+
+    def __init__(self, fetch_robots, max_retries: int = 3, backoff_base: float = 2.0):
         """``fetch_robots(origin) -> (status | None, body)`` performs the (polite) request."""
         self._fetch = fetch_robots
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
         self._rules: dict[str, asyncio.Future] = {}
+        self._failures: dict[str, int] = {}
+        self._retry_at: dict[str, float] = {}
+
+    def given_up(self, origin: str) -> bool:
+        """True once the origin's robots.txt failed ``max_retries + 1`` times in a row."""
+        return self._failures.get(origin, 0) > self.max_retries
+
+    def retry_at(self, origin: str) -> float:
+        """Monotonic time at which an unavailable robots.txt will be fetched again."""
+        return self._retry_at.get(origin, 0.0)
+
+    def _stale(self, origin: str, future: asyncio.Future) -> bool:
+        return (
+            future.done()
+            and future.result().status == "unavailable"
+            and not self.given_up(origin)
+            and time.monotonic() >= self._retry_at.get(origin, 0.0)
+        )
 
     async def get(self, origin: str) -> tuple[RobotsRules, bool]:
-        """Rules of ``origin`` and whether this call loaded them (first time)."""
+        """Rules of ``origin`` and whether this call loaded them."""
         future = self._rules.get(origin)
-        if future is not None:
+        if future is not None and not self._stale(origin, future):
             return await future, False
         future = asyncio.get_running_loop().create_future()
         self._rules[origin] = future
@@ -79,5 +106,11 @@ class RobotsCache:
             rules = rules_from_response(status, body)
         except Refused as refused:
             rules = RobotsRules("ssrf_blocked" if refused.reason == "ssrf_blocked" else "unavailable")
+        if rules.status == "unavailable":
+            failures = self._failures.get(origin, 0) + 1
+            self._failures[origin] = failures
+            self._retry_at[origin] = time.monotonic() + self.backoff_base * 2 ** (failures - 1)
+        else:
+            self._failures.pop(origin, None)
         future.set_result(rules)
         return rules, True

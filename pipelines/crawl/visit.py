@@ -67,7 +67,7 @@ class Visitor:
         self.token = settings.user_agent
         self.global_slots = asyncio.Semaphore(settings.concurrency)
         self.gates: dict[str, HostGate] = {}
-        self.robots = RobotsCache(self._fetch_robots)
+        self.robots = RobotsCache(self._fetch_robots, settings.max_retries, settings.backoff_base_seconds)
 
     def gate(self, host: str) -> HostGate:
         if host not in self.gates:
@@ -114,6 +114,11 @@ class Visitor:
     async def visit(self, item: Item) -> Outcome:
         """Visit ``item`` once, politely. Never raises for anything a server can do."""
         rules, extra = await self._rules(item.url)
+        robots_origin = origin(item.url)
+        while rules.status == "unavailable" and not self.robots.given_up(robots_origin):
+            await asyncio.sleep(max(0.0, self.robots.retry_at(robots_origin) - time.monotonic()))
+            rules, more = await self._rules(item.url)
+            extra += more
         if not rules.allowed(item.url, self.token):
             return Outcome(item, "refused", rules.refusal(), links=extra, robots=f"disallowed ({rules.status})")
         robots = f"allowed ({rules.status})"
