@@ -110,3 +110,17 @@ def test_a_passing_robots_outage_costs_a_delay_not_the_site(tmp_path):
         assert len(robots_times) == 2 and robots_times[1] - robots_times[0] >= 0.27
     finally:
         host.close()
+
+
+def test_seed_file_and_url_patterns(tmp_path):
+    host = _host(4)
+    try:
+        seeds = tmp_path / "seeds.txt"
+        seeds.write_text(f"# seed list\n{host.url('/p0.html')}  # first\n\n{host.url('/')}\n")
+        settings = CrawlSettings(seed_files=[str(seeds)], allow_private_addresses=["127.0.0.1"], delay_seconds=0,
+                                 exclude_patterns=[r"/p[23]\.html$"])
+        result = crawl(settings, tmp_path / "out")
+        assert result.fetched == 3 and result.refused == {"excluded_pattern": 2}
+        assert host.hits("/p2.html") == host.hits("/p3.html") == 0
+    finally:
+        host.close()
