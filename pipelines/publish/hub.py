@@ -185,7 +185,8 @@ def publish(
         raise PublishError("no Hugging Face token: set HF_TOKEN or run `hf auth login`, then publish again")
     api = HfApi(endpoint=endpoint, token=token)
     try:
-        report.url = str(api.create_repo(repo_id, repo_type=REPO_TYPE, private=private, exist_ok=True))
+        # private=None (not False) when not asked for: an organisation's default visibility then applies
+        report.url = str(api.create_repo(repo_id, repo_type=REPO_TYPE, private=True if private else None, exist_ok=True))
         if branch != "main":
             api.create_branch(repo_id, branch=branch, repo_type=REPO_TYPE, exist_ok=True)
         remote = _remote_files(api, repo_id, branch)
