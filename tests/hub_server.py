@@ -17,7 +17,8 @@ unmodified client (``HfApi.create_repo``, ``create_commit``, ``list_repo_tree`` 
 - ``GET  /{prefix}{repo}/resolve/{rev}/{path}``                file content
 - ``GET  /api/agent-harnesses``                                the registry the client reads for its user agent
 
-Failures are injected with :meth:`HubServer.fail`: an HTTP status, or a connection dropped after
+LFS objects are stored per repository, as on the Hub: the batch endpoint asks for an upload unless
+this repository already has the object. Failures are injected with :meth:`HubServer.fail`: an HTTP status, or a connection dropped after
 reading part of the request body. Every request and every completed LFS upload is recorded so that
 tests can assert that nothing was uploaded or committed twice.
 """
