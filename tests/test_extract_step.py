@@ -8,6 +8,7 @@ import threading
 import dill
 import pytest
 from datatrove.data import Document
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from lingoloom.pipelines.extract import Extract
 from lingoloom.pipelines.steps import run_steps
@@ -216,3 +217,24 @@ def test_already_extracted_text_passes_through():
     assert [d.id for d in out] == ["wet"] and out[0].text == "Plain text from a WET record."
     assert "_is_extracted_text" not in out[0].metadata
     assert drop_reasons(step) == {"empty_text": 1}
+
+
+@pytest.fixture(scope="module")
+def shared_step():
+    return Extract(ExtractSettings(time_limit_seconds=5))
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    body=st.one_of(
+        st.binary(max_size=2000),
+        st.text(max_size=400).map(lambda t: f"<html><body><p>{t}</p></body></html>".encode("utf-8", "surrogatepass")),
+    ),
+    content_type=st.one_of(st.none(), st.sampled_from(["text/html", "text/html; charset=utf-8",
+                                                       "text/html; charset=bogus", "image/png", ""])),
+)
+def test_any_body_is_kept_or_dropped_with_a_known_reason(shared_step, body, content_type):
+    known = {"empty_body", "oversize", "not_html", "undecodable", "no_visible_text", "extract_timeout",
+             "extract_failed", "empty_text"}
+    reason = shared_step.process(raw_doc(body, content_type))
+    assert reason is None or reason in known
