@@ -1,11 +1,14 @@
 """Page caps (per host and in total) hold and survive a restart; per-host concurrency and the
-Crawl-delay cap hold; robots.txt sitemaps are followed; 429 answers are retried after their
-Retry-After."""
+Crawl-delay cap hold; robots.txt sitemaps, seed files and URL patterns work; 429 answers and a
+robots.txt outage are retried; one crawler per folder."""
 
 from __future__ import annotations
 
+import pytest
+
 from crawlsite import Host, Reply, html
 from lingoloom.pipelines.crawl import crawl
+from lingoloom.pipelines.crawl.crawler import exclusive
 from lingoloom.schemas.crawl import CrawlSettings
 
 
@@ -124,3 +127,9 @@ def test_seed_file_and_url_patterns(tmp_path):
         assert host.hits("/p2.html") == host.hits("/p3.html") == 0
     finally:
         host.close()
+
+
+def test_a_second_crawler_in_the_same_folder_is_refused(tmp_path):
+    with exclusive(tmp_path):
+        with pytest.raises(RuntimeError, match="another crawl is running"):
+            crawl(CrawlSettings(seeds=["http://127.0.0.1:9/"]), tmp_path)

@@ -10,10 +10,13 @@ fetches none twice.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from lingoloom.pipelines.crawl import warc
 from lingoloom.pipelines.crawl.fetch import Fetcher, user_agent
@@ -25,6 +28,7 @@ from lingoloom.schemas.crawl import CrawlSettings
 log = logging.getLogger(__name__)
 
 STATE_FILE = "crawl-state.sqlite"
+LOCK_FILE = "crawl.lock"
 WARC_DIR = "warc"
 
 
@@ -221,6 +225,22 @@ class Crawler:
             self._spawn(host_key(item.url))
 
 
+@contextlib.contextmanager
+def exclusive(out_dir: Path) -> Iterator[None]:
+    """Hold ``<out_dir>/crawl.lock`` for the crawl: two crawlers in one folder would interleave
+    WARC names and the frontier. The OS drops the lock when the process dies, even by ``kill -9``."""
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    with open(Path(out_dir) / LOCK_FILE, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RuntimeError(
+                f"another crawl is running in {out_dir}: wait for it to finish, or crawl into another folder"
+            ) from None
+        yield
+
+
 def crawl(settings: CrawlSettings, out_dir: Path) -> CrawlResult:
     """Crawl from the settings' seeds into ``out_dir`` (resuming what is there); blocks until done."""
-    return asyncio.run(Crawler(settings, Path(out_dir)).run())
+    with exclusive(out_dir):
+        return asyncio.run(Crawler(settings, Path(out_dir)).run())
