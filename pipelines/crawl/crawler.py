@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 STATE_FILE = "crawl-state.sqlite"
 LOCK_FILE = "crawl.lock"
+PROGRESS_EVERY = 100  # pages between two progress lines (INFO)
 WARC_DIR = "warc"
 
 
@@ -217,6 +218,10 @@ class Crawler:
             warc_name = self.writer.write_page(outcome.response, page_metadata(outcome))
         log.debug("%s %s %s", outcome.state, outcome.reason or "", item.url)
         new = self.frontier.settle(item, outcome.state, outcome.reason, outcome.links, warc_name)
+        if outcome.state == "fetched" and self.frontier.pages % PROGRESS_EVERY == 0:
+            queued = sum(len(q) for q in self.frontier.queues.values())
+            log.info("%d pages fetched, %d URLs queued, %d hosts being crawled", self.frontier.pages, queued,
+                     sum(1 for n in self._workers.values() if n))
         for path in self.writer.closed_paths[closed_before:]:
             self.frontier.mark_replayed(path.name)
         for host in dict.fromkeys(host_key(i.url) for i in new):
