@@ -58,21 +58,12 @@ class InputReader(PipelineStep):
                 except FileNotFoundError as err:
                     raise RuntimeError(f"input {item.path!r} does not exist: {err}") from err
             elif item.kind == "commoncrawl":
-                yield from self._counted(self._commoncrawl_documents(item))
+                from lingoloom.pipelines.commoncrawl.reader import iter_commoncrawl_file
+
+                yield from self._counted(iter_commoncrawl_file(item.path, item.spec, item.source, self._count_drop,
+                                                               self.max_body_bytes))
             else:
                 yield from self._counted(iter_table_documents(item.path, item.spec, self._count_drop))
-
-    def _commoncrawl_documents(self, item: InputFile):
-        """A Common Crawl file over a retrying stream (503/SlowDown), FastWARC where installed."""
-        from itertools import islice
-
-        from lingoloom.pipelines.commoncrawl import iter_documents, open_with_retries
-
-        settings = item.spec
-        with open_with_retries(item.path, settings) as stream:
-            documents = iter_documents(stream, item.source, item.path, settings.reader, self._count_drop,
-                                       self.max_body_bytes)
-            yield from islice(documents, settings.max_records_per_file)
 
     def _counted(self, documents):
         for doc in documents:
