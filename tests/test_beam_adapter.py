@@ -44,6 +44,7 @@ class LazyModel(RecordStep):
     """Loads a 'model' lazily and refuses to pickle it (the pattern every heavy step follows)."""
 
     name = "lazy"
+    stage = "lazy"
 
     def __init__(self):
         super().__init__()
@@ -109,8 +110,12 @@ def _dedup_element(doc_id, text, language, score):
             "quality": {"quality_score": score}, "source": "t"}
 
 
-def test_exact_dedup_keeps_best_quality_then_smallest_id():
-    records = [
+def test_exact_dedup_keeps_self_canonical_then_best_quality_then_smallest_id():
+    canonical = dict(_dedup_element("q", "print view or original?", "eng_Latn", 0.1),
+                     url="https://news.example/a", canonical_url="https://news.example/a")
+    print_view = dict(_dedup_element("p", "Print view, or original", "eng_Latn", 0.9),
+                      url="https://news.example/a?print=1", canonical_url="https://news.example/a")
+    records = [canonical, print_view,
         _dedup_element("b", "Same text!", "eng_Latn", 0.5),
         _dedup_element("c", "same   TEXT", "eng_Latn", 0.9),  # best score wins despite larger id
         _dedup_element("a", "same text", "fra_Latn", 0.9),  # equal score: smaller id wins
@@ -120,10 +125,10 @@ def test_exact_dedup_keeps_best_quality_then_smallest_id():
     ]
     with beam.Pipeline(runner="FnApiRunner", options=_options()) as pipeline:
         survivors = pipeline | beam.Create(records) | ExactDedup()
-        assert_that(survivors | beam.Map(lambda e: e["id"]), equal_to(["a", "x", "z"]))
+        assert_that(survivors | beam.Map(lambda e: e["id"]), equal_to(["a", "q", "x", "z"]))
     stats = stats_from_metrics(pipeline.result)["exact_dedup"]
-    assert stats["in"] == 6 and stats["kept"] == 3
-    assert stats["dropped/exact_duplicate/eng_Latn"] == 3
+    assert stats["in"] == 8 and stats["kept"] == 4
+    assert stats["dropped/exact_duplicate/eng_Latn"] == 4
     assert "dropped/exact_duplicate/fra_Latn" not in stats
 
 

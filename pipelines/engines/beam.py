@@ -28,7 +28,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from apache_beam.runners.runner import PipelineResult, PipelineState
 
 from lingoloom.pipelines.engines.beam_adapter import ApplySteps, stats_from_metrics
-from lingoloom.pipelines.engines.beam_stages import ExactDedup, WriteHubParquet
+from lingoloom.pipelines.engines.beam_stages import ApplyDecisions, ExactDedup, WriteHubParquet
 from lingoloom.pipelines.graph import global_stages, record_steps
 from lingoloom.pipelines.sources.acquire import resolve_inputs
 from lingoloom.pipelines.sources.beam_io import ReadInputs
@@ -95,28 +95,35 @@ def _check_reachable(files: Sequence[InputFile], out_dir: str, runner: str) -> N
                          "folder on a shared filesystem (gs://...) first")
 
 
-def global_stage_transform(stage: str, config: RunConfig) -> beam.PTransform:
-    """The Beam part of a global stage of :func:`lingoloom.pipelines.graph.global_stages`."""
-    if stage == "exact_dedup":
-        return ExactDedup()
-    if stage == "minhash":
-        try:
-            from lingoloom.filters.minhash.beam import MinHashDedup
-        except ImportError:
-            raise NotImplementedError(
-                "MinHash dedup has no Beam part yet: set `dedup.minhash.enabled: false` to run on Beam, "
-                "or use the local engine"
-            ) from None
-        return MinHashDedup(config.dedup.minhash)
-    raise NotImplementedError(f"global stage {stage!r} has no Beam part; use the local engine for this run")
+def _minhash_decisions(config: RunConfig):
+    try:
+        from lingoloom.filters.minhash.beam import MinHashDedup
+    except ImportError:
+        raise NotImplementedError(
+            "MinHash dedup has no Beam part: set `dedup.minhash.enabled: false` to run on Beam, or use the local engine"
+        ) from None
+    return MinHashDedup(config.dedup.minhash)
+
+
+def apply_global_stages(records, config: RunConfig):
+    """The global stages of :func:`lingoloom.pipelines.graph.global_stages`, with the local engine's
+    semantics: each stage decides on all processed records, decisions apply one after the other."""
+    alive = records
+    for stage in global_stages(config):
+        if stage == "exact_dedup":
+            alive = alive | stage >> ExactDedup()  # first stage: deciding on `alive` is deciding on all
+        elif stage == "minhash":
+            decided = records | "minhash_decide" >> _minhash_decisions(config)
+            alive = alive | stage >> ApplyDecisions(stage, decided, annotations=("minhash_cluster_size",))
+        else:
+            raise NotImplementedError(f"global stage {stage!r} has no Beam part; use the local engine for this run")
+    return alive
 
 
 def build_pipeline(pipeline: beam.Pipeline, config: RunConfig, files: Sequence[InputFile], out_dir: str):
     """Add the whole run to ``pipeline``; returns the PCollection of written shards ``(lang, path, rows)``."""
     records = pipeline | "Read" >> ReadInputs(files) | "PerRecord" >> ApplySteps(record_steps(config))
-    for stage in global_stages(config):
-        records = records | stage >> global_stage_transform(stage, config)
-    return records | "Write" >> WriteHubParquet(
+    return apply_global_stages(records, config) | "Write" >> WriteHubParquet(
         out_dir, config.output.max_rows_per_shard, config.output.max_bytes_per_shard
     )
 

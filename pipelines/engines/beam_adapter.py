@@ -12,7 +12,7 @@ added for the local engine runs on the FnApiRunner and on Dataflow for free.
   steps load lazily on first use, hence once per worker.
 - Whatever a step counts with ``stat_update`` becomes a Beam counter named like the stat key
   (``in``, ``kept/<lang>``, ``dropped/<reason>/<lang>``) in the namespace
-  ``lingoloom:<stage>`` (``<stage>`` = the step's datatrove ``name``); :func:`stats_from_metrics` turns a finished pipeline's counters back
+  ``lingoloom:<stage>`` (see :func:`stage_name`); :func:`stats_from_metrics` turns a finished pipeline's counters back
   into ``{stage: {stat_key: count}}``, the structure the local engine collects from datatrove.
 - Dropped records can leave on the tagged output ``dropped`` (with ``drop_stage`` and
   ``drop_reason``) for an audit sink.
@@ -57,12 +57,13 @@ def to_document(element: Mapping[str, Any]) -> Document:
 
 
 def stage_name(step: PipelineStep) -> str:
-    """The stage a step's stats belong to: the part after ``"<type>: "`` of datatrove's block name.
+    """The stage a step's stats belong to: its datatrove stats name without the ``"<type>: "`` prefix.
 
-    That is the rule :mod:`lingoloom.pipelines.stats` applies to the local engine's stats files,
-    so both engines file a step's counts under the same stage.
+    A :class:`RecordStep` names its stats after its ``stage``; other steps are named
+    ``"<type>: <name>"``. :mod:`lingoloom.pipelines.stats` applies the same rule to the local
+    engine's stats files, so both engines file a step's counts under the same stage.
     """
-    return str(step).split(": ", 1)[-1]
+    return step.stats.name.split(": ", 1)[-1]
 
 
 def namespace(stage: str) -> str:

@@ -6,10 +6,9 @@ decisions are shuffles, with exactly the rules of the local engine so both engin
 same records in the same files:
 
 - :class:`ExactDedup`: records grouped by ``content_hash`` (a combiner, so a hash shared by
-  millions of boilerplate pages never materialises as one list); the survivor is the record
-  with the highest ``quality.quality_score``, then the smallest ``id``
-  (:mod:`lingoloom.filters.exact_dedup`'s rule); the others are counted
-  ``dropped/exact_duplicate/<lang>``.
+  millions of boilerplate pages never materialises as one list); the survivor follows
+  :func:`lingoloom.filters.survivor.survivor_key` (self-canonical page, then quality score, then
+  smallest id), as in the local engine; the others are counted ``dropped/exact_duplicate/<lang>``.
 - :class:`WriteHubParquet`: the shard rule of :mod:`lingoloom.pipelines.writers.shards` as a
   shuffle (rows and text bytes per language -> shard count; shard = hash of id; rows sorted by
   id), written as ``data/<lang>/train-0000k-of-0000n.parquet`` through the project's Parquet
@@ -27,6 +26,7 @@ from typing import Any, Iterator
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
+from lingoloom.filters.survivor import survivor_key
 from lingoloom.pipelines.engines.beam_adapter import Element, count, to_document
 from lingoloom.pipelines.steps import STAT_DROPPED, STAT_IN, STAT_KEPT, UNKNOWN_LANGUAGE, drop_key, kept_key
 from lingoloom.pipelines.writers.parquet import language_shard_path, shard_file_name, write_rows_atomic
@@ -42,10 +42,14 @@ def _language(element: Element) -> str:
     return element.get("language") or UNKNOWN_LANGUAGE
 
 
-def survivor_key(element: Element) -> tuple[float, str]:
-    """Smaller is better: highest quality score first, then smallest id."""
+def _count_doc_len(stage: str, element: Element) -> None:
+    """datatrove's ``update_doc_stats``, which a :class:`RecordStep` applies to every record it keeps."""
+    count(stage, "doc_len", value=len(element.get("text") or ""))
+
+
+def _survivor_key(element: Element) -> tuple:
     score = (element.get("quality") or {}).get("quality_score")
-    return (-float(score or 0.0), element["id"])
+    return survivor_key(element["id"], element.get("url"), element.get("canonical_url"), score)
 
 
 class _PickSurvivor(beam.CombineFn):
@@ -58,7 +62,7 @@ class _PickSurvivor(beam.CombineFn):
         best_key, best, seen = accumulator
         language = _language(element)
         seen[language] = seen.get(language, 0) + 1
-        key = survivor_key(element)
+        key = _survivor_key(element)
         if best_key is None or key < best_key:
             return (key, element, seen)
         return (best_key, best, seen)
@@ -92,6 +96,7 @@ def _emit_survivor(keyed: tuple[str, tuple[Element, dict[str, int]]]) -> Iterato
                 value=dropped,
             )
     count(EXACT_DEDUP_STAGE, STAT_KEPT, kept_key(kept_language))
+    _count_doc_len(EXACT_DEDUP_STAGE, survivor)
     yield survivor
 
 
@@ -119,6 +124,50 @@ class ExactDedup(beam.PTransform):
 
 def _is_remote(path: str) -> bool:
     return "://" in path and not path.startswith("file://")
+
+
+class ApplyDecisions(beam.PTransform):
+    """Apply a global stage decided on the full record set to the records still alive.
+
+    The local engine decides every dedup stage on all processed records and then applies the
+    decisions one after the other (:class:`lingoloom.filters.decisions.ApplyDecisions`); this is
+    the same join by id. ``decided`` is a stage output with ``kept`` and ``removed`` tags (e.g.
+    ``MinHashDedup``): a live record that the stage removed is counted
+    ``dropped/<drop_reason>/<lang>``, one it kept gets the stage's ``annotations`` copied over and
+    is counted ``kept/<lang>``.
+    """
+
+    def __init__(self, stage: str, decided, annotations: tuple[str, ...] = ()):
+        super().__init__()
+        self._stage = stage
+        self._decided = decided
+        self._annotations = annotations
+
+    def expand(self, records):
+        annotations = self._annotations
+        keyed = {
+            "record": records | "KeyRecords" >> beam.Map(lambda e: (e["id"], e)),
+            "kept": self._decided.kept | "KeyKept" >> beam.Map(
+                lambda e: (e["id"], {name: e.get(name) for name in annotations})),
+            "removed": self._decided.removed | "KeyRemoved" >> beam.Map(
+                lambda e: (e["id"], e.get("drop_reason") or "duplicate")),
+        }
+        return keyed | "JoinById" >> beam.CoGroupByKey() | "Apply" >> beam.FlatMap(_apply_decision, self._stage)
+
+
+def _apply_decision(keyed: tuple[str, dict[str, Any]], stage: str) -> Iterator[Element]:
+    _, joined = keyed
+    removed = list(joined["removed"])
+    kept = list(joined["kept"])
+    for element in joined["record"]:
+        language = _language(element)
+        count(stage, STAT_IN)
+        if removed:
+            count(stage, STAT_DROPPED, drop_key(removed[0]), drop_key(removed[0], language))
+            continue
+        count(stage, STAT_KEPT, kept_key(language))
+        _count_doc_len(stage, element)
+        yield dict(element, **kept[0]) if kept else element
 
 
 def shard_destination(out_dir: str, language: str, index: int, n: int) -> str:
