@@ -122,6 +122,11 @@ class MinHashDedup(beam.PTransform):
 
     def __init__(self, settings: MinHashSettings, batch_size: int = 256):
         super().__init__()
+        if settings.index_in or settings.index_out:
+            raise NotImplementedError(
+                "dedup.minhash.index_in / index_out (dedup against an earlier run) are local-engine features; "
+                "run with the local engine or remove them"
+            )
         self.settings = settings
         self.batch_size = batch_size
 

@@ -135,7 +135,7 @@ def label_script(language: str | None) -> str | None:
 
 def normalize(text: str, settings: MinHashSettings) -> str:
     """The string-level part of normalisation (NFKC, case); punctuation and digits are handled per code point."""
-    if settings.nfkc and not unicodedata.is_normalized("NFKC", text):
+    if settings.nfkc and not text.isascii() and not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     if settings.lowercase:
         text = text.lower()
@@ -256,15 +256,19 @@ def batch_shingle_hashes(
         dtype=bool,
         count=count,
     )
-    # Every letter of a char-mode text is a token of its own; a word is a maximal run of letters.
-    doc_of_cp = np.repeat(np.arange(count), lengths + 1)[: len(cps)]
-    char_cp = char_docs[doc_of_cp] if count else np.zeros(0, dtype=bool)
-    previous_letter = np.concatenate(([False], letters[:-1]))
-    next_letter = np.concatenate((letters[1:], [False]))
-    token_starts = np.flatnonzero(letters & (~previous_letter | char_cp))
-    token_ends = np.flatnonzero(letters & (~next_letter | char_cp)) + 1
+    # A word is a maximal run of letters; every letter of a char-mode text is a token of its own.
+    if char_docs.any():
+        char_cp = np.repeat(char_docs, lengths + 1)[: len(cps)]
+        previous_letter = np.concatenate(([False], letters[:-1]))
+        next_letter = np.concatenate((letters[1:], [False]))
+        token_starts = np.flatnonzero(letters & (~previous_letter | char_cp))
+        token_ends = np.flatnonzero(letters & (~next_letter | char_cp)) + 1
+    else:
+        edges = np.diff(letters.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+        token_starts = np.flatnonzero(edges == 1)
+        token_ends = np.flatnonzero(edges == -1)
     tokens = _token_hashes(cps, token_starts, token_ends)
-    token_doc = doc_of_cp[token_starts]
+    token_doc = np.searchsorted(starts, token_starts, side="right") - 1
     tokens_per_doc = np.bincount(token_doc, minlength=count)
     first_token = np.concatenate(([0], np.cumsum(tokens_per_doc)))
     pieces, piece_docs = [], []
@@ -292,13 +296,16 @@ def _ngram_hashes(tokens: np.ndarray, first_token: np.ndarray, docs: np.ndarray,
     long_docs = counts >= n
     out, out_docs = [], []
     if long_docs.any():
-        starts = np.concatenate([np.arange(b, e - n + 1) for b, e in zip(begin[long_docs], end[long_docs])])
-        g = tokens[starts].copy()
+        shingles = counts[long_docs] - n + 1
+        # start token of every n-gram: each long text's first token, then consecutive positions
+        starts = np.repeat(begin[long_docs] - np.cumsum(np.concatenate(([0], shingles[:-1]))), shingles)
+        starts += np.arange(len(starts))
+        g = tokens[starts]
         for k in range(1, n):
             g *= np.uint64(_R)
             g += tokens[starts + k]
         out.append(g)
-        out_docs.append(np.repeat(docs[long_docs], counts[long_docs] - n + 1))
+        out_docs.append(np.repeat(docs[long_docs], shingles))
     for doc, b, e in zip(docs[~long_docs], begin[~long_docs], end[~long_docs]):
         g = np.zeros(1, dtype=np.uint64)
         for k in range(b, e):
@@ -306,9 +313,12 @@ def _ngram_hashes(tokens: np.ndarray, first_token: np.ndarray, docs: np.ndarray,
             g += tokens[k]
         out.append(g)
         out_docs.append(np.array([doc]))
-    g = np.concatenate(out)
-    order = np.argsort(np.concatenate(out_docs), kind="stable")
-    return (_fmix64(g[order]) >> np.uint64(32)).astype(np.uint32), np.concatenate(out_docs)[order]
+    g = np.concatenate(out) if len(out) > 1 else out[0]
+    doc_of = np.concatenate(out_docs) if len(out_docs) > 1 else out_docs[0]
+    if len(out) > 1:
+        order = np.argsort(doc_of, kind="stable")
+        g, doc_of = g[order], doc_of[order]
+    return (_fmix64(g) >> np.uint64(32)).astype(np.uint32), doc_of
 
 
 def _token_hashes(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
