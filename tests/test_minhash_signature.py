@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 import pytest
 from datasketch import MinHash
@@ -58,6 +60,16 @@ def test_vectorised_hashes_equal_reference_on_any_text(text, language):
     settings = MinHashSettings()
     expected = [shingle_hash(s) for s in reference_shingles(text, language, settings)]
     assert shingle_hashes(text, language, settings).tolist() == expected
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_nfkc_fast_path_equals_unicodedata(text):
+    from lingoloom.filters.minhash.shingles import normalize
+
+    settings = MinHashSettings(lowercase=False)
+    assert normalize(text, settings) == unicodedata.normalize("NFKC", text)
+    assert normalize("e\u0301 \u1100\u1161 ﬁ", settings) == unicodedata.normalize("NFKC", "e\u0301 \u1100\u1161 ﬁ")
 
 
 def test_batch_of_mixed_scripts_equals_one_at_a_time():
