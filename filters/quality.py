@@ -22,7 +22,6 @@ from datatrove.pipeline.filters.base_filter import get_filter_result
 
 from lingoloom.filters.boilerplate import remove_boilerplate_lines
 from lingoloom.filters.classifier import QualityClassifier
-
 from lingoloom.filters.heuristics import (
     FINEWEB_QUALITY,
     GOPHER_QUALITY,
@@ -134,8 +133,10 @@ class QualityFilter(RecordStep):
                 return f"c4:{reason}"
         text = measured_text(doc.text)
         view = TextView(text, self.tokenize(ctx, text))
-        doc.metadata["quality"] = signals = quality_signals(view, ctx.pack, ctx.stopwords, ctx.label)
         reason = self.check(view, ctx)
+        doc.metadata["quality"] = signals = quality_signals(
+            view, ctx.pack, ctx.stopwords, ctx.label, complete=reason is None
+        )
         if reason:
             return reason
         if self.classifier is not None:

@@ -39,6 +39,21 @@ def find_duplicates(items: list[str]) -> tuple[int, int]:
     return dup_elements, dup_chars
 
 
+def _memo(method):
+    """Cache a TextView measure per arguments: signals and rules ask for the same measures."""
+
+    def wrapper(self, *args):
+        key = (method.__name__, *args)
+        memo = self.__dict__.setdefault("_memo", {})
+        if key not in memo:
+            memo[key] = method(self, *args)
+        return memo[key]
+
+    wrapper.__name__ = method.__name__
+    wrapper.__doc__ = method.__doc__
+    return wrapper
+
+
 class TextView:
     """A document's text with its words and every split the rules need, each computed at most once."""
 
@@ -73,6 +88,10 @@ class TextView:
         """Non-blank lines of ``text.split('\\n')`` (FineWeb's notion of a line)."""
         return [line for line in self.text.split("\n") if line.strip() != ""]
 
+    def computed(self, name: str, *args) -> bool:
+        """Whether the measure ``name(*args)`` was already computed (by a rule)."""
+        return (name, *args) in self.__dict__.get("_memo", {})
+
     @cached_property
     def _spaced(self) -> tuple[str, list[int]]:
         return _joined(self.words, " ")
@@ -82,70 +101,83 @@ class TextView:
         return _joined(self.words, "")
 
     # --- Gopher quality ---------------------------------------------------------------
+    @_memo
     def mean_word_length(self) -> float:
         words = self.non_symbol_words
         return sum(map(len, words)) / len(words) if words else NAN
 
+    @_memo
     def hash_ratio(self) -> float:
         return self.text.count("#") / len(self.words) if self.words else NAN
 
+    @_memo
     def ellipsis_ratio(self) -> float:
         return (self.text.count("...") + self.text.count("…")) / len(self.words) if self.words else NAN
 
+    @_memo
     def bullet_line_ratio(self) -> float:
         lines = self.lines
         if not lines:
             return NAN
         return sum(s.lstrip().startswith(("•", "-")) for s in lines) / len(lines)
 
+    @_memo
     def ellipsis_line_ratio(self) -> float:
         lines = self.lines
         if not lines:
             return NAN
         return sum(s.rstrip().endswith(("...", "…")) for s in lines) / len(lines)
 
+    @_memo
     def alpha_word_ratio(self) -> float:
         words = self.words
         if not words:
             return NAN
         return sum(1 for w in words if w.isalpha() or any(c.isalpha() for c in w)) / len(words)
 
+    @_memo
     def stopword_count(self, stopwords: frozenset[str]) -> int:
         return len(stopwords.intersection(self.words)) if stopwords else 0
 
     # --- Gopher repetition ------------------------------------------------------------
+    @_memo
     def dup_para(self) -> tuple[float, float]:
         """(duplicated paragraph share, duplicated paragraph character share)."""
         paragraphs = self.paragraphs
         dups, chars = find_duplicates(paragraphs)
         return dups / len(paragraphs), chars / len(self.text) if self.text else NAN
 
+    @_memo
     def dup_line(self) -> tuple[float, float]:
         """(duplicated line share, duplicated line character share)."""
         lines = self.newline_lines
         dups, chars = find_duplicates(lines)
         return dups / len(lines), chars / len(self.text) if self.text else NAN
 
+    @_memo
     def top_ngram_frac(self, n: int) -> float | None:
         """Share of characters covered by the most frequent word n-gram (``None``: too few words)."""
-        count = len(self.words) - n + 1
-        if count <= 0 or not self.text:
+        if len(self.words) < n or not self.text:
             return None
         joined, starts = self._spaced
-        counter = Counter(joined[starts[i] : starts[i + n] - 1] for i in range(count))
+        counter = Counter([joined[a : b - 1] for a, b in zip(starts, starts[n:])])
         gram, freq = counter.most_common(1)[0]
         return len(gram) * freq / len(self.text)
 
+    @_memo
     def dup_ngram_frac(self, n: int) -> float:
         """Share of characters in repeated word n-grams, scanning as datatrove's ``find_all_duplicate``."""
         if not self.text:
             return NAN
         joined, starts = self._glued
-        limit = len(self.words) - n + 1
+        grams = [joined[a:b] for a, b in zip(starts, starts[n:])]
+        if len(set(grams)) == len(grams):  # no n-gram repeats: nothing to scan
+            return 0.0
         seen: set[str] = set()
         repeated = idx = 0
+        limit = len(grams)
         while idx < limit:
-            gram = joined[starts[idx] : starts[idx + n]]
+            gram = grams[idx]
             if gram in seen:
                 repeated += len(gram)
                 idx += n
@@ -155,18 +187,22 @@ class TextView:
         return repeated / len(self.text)
 
     # --- FineWeb quality --------------------------------------------------------------
+    @_memo
     def line_punct_ratio(self, stop_chars: tuple[str, ...] = STOP_CHARS) -> float:
         lines = self.nonblank_lines
         return sum(1 for line in lines if line.endswith(stop_chars)) / len(lines) if lines else NAN
 
+    @_memo
     def short_line_ratio(self, short_line_length: int = 30) -> float:
         lines = self.nonblank_lines
         return sum(1 for line in lines if len(line) <= short_line_length) / len(lines) if lines else NAN
 
+    @_memo
     def line_char_dup_ratio(self) -> float:
         chars = len(self.text) - self.text.count("\n")
         return find_duplicates(self.nonblank_lines)[1] / chars if chars else NAN
 
+    @_memo
     def new_line_ratio(self) -> float:
         return self.text.count("\n") / len(self.words) if self.words else NAN
 
@@ -198,19 +234,34 @@ def _script_letters(script: str) -> "regex.Pattern[str] | None":
         return None
 
 
+SCRIPT_SHARE_CHARS = 4000
+
+
 def script_share(text: str, label: str) -> float:
-    """Share of letters written in the label's script (``nan`` when unknown or no letters)."""
+    """Share of letters written in the label's script, over the first SCRIPT_SHARE_CHARS characters
+    (a signal for reports, not a rule: the head of the text is enough and keeps it cheap);
+    ``nan`` when the script is unknown or there are no letters."""
     pattern = _script_letters(label.split("_", 1)[1]) if "_" in label else None
     if pattern is None:
         return NAN
+    text = text[:SCRIPT_SHARE_CHARS]
     letters = len(_LETTER.findall(text))
     return len(pattern.findall(text)) / letters if letters else NAN
 
 
-def quality_signals(view: TextView, pack: LanguagePack, stopwords: frozenset[str], label: str) -> dict[str, float]:
-    """Every signal of :data:`QUALITY_SIGNALS` that the rules define (``quality_score`` is set by the classifier)."""
-    line_frac, line_char_frac = view.dup_line() if view.text else (NAN, NAN)
-    top2 = view.top_ngram_frac(2)
+def quality_signals(
+    view: TextView, pack: LanguagePack, stopwords: frozenset[str], label: str, complete: bool = True
+) -> dict[str, float | None]:
+    """The signals of :data:`QUALITY_SIGNALS` that the rules define (``quality_score`` is the classifier's).
+
+    With ``complete=False`` (a dropped document) the costly repetition measures are reported only
+    if a rule already computed them, so a drop costs no more than the rule that made it.
+    """
+    def costly(name: str, *args):
+        return getattr(view, name)(*args) if complete or view.computed(name, *args) else None
+
+    line = costly("dup_line") if view.text else None
+    top2 = costly("top_ngram_frac", 2)
     signals = {
         "n_chars": float(len(view.text)),
         "n_words": float(len(view.non_symbol_words)),
@@ -221,13 +272,13 @@ def quality_signals(view: TextView, pack: LanguagePack, stopwords: frozenset[str
         "stopword_count": float(view.stopword_count(stopwords)),
         "bullet_line_ratio": view.bullet_line_ratio(),
         "ellipsis_line_ratio": view.ellipsis_line_ratio(),
-        "dup_line_frac": line_frac,
-        "dup_line_char_frac": line_char_frac,
-        "top_2gram_frac": NAN if top2 is None else top2,
-        "dup_5gram_frac": view.dup_ngram_frac(5),
+        "dup_line_frac": line[0] if line else None,
+        "dup_line_char_frac": line[1] if line else None,
+        "top_2gram_frac": top2,
+        "dup_5gram_frac": costly("dup_ngram_frac", 5),
         "line_punct_ratio": view.line_punct_ratio(),
         "short_line_ratio": view.short_line_ratio(pack.fineweb_quality.short_line_length),
         "new_line_ratio": view.new_line_ratio(),
         "script_share": script_share(view.text, label),
     }
-    return {name: (None if value != value else float(value)) for name, value in signals.items()}
+    return {name: (None if value is None or value != value else float(value)) for name, value in signals.items()}
