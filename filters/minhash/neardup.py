@@ -27,8 +27,14 @@ BOILERPLATE = (
 
 def jaccard(a: str, b: str, settings: MinHashSettings, language: str | None = None) -> float:
     """Exact Jaccard similarity of the shingle sets of two texts (shingled as the dedup shingles them)."""
-    sa = set(shingle_hashes(a, language, settings).tolist())
-    sb = set(shingle_hashes(b, language, settings).tolist())
+    return _jaccard(_shingle_set(a, settings, language), _shingle_set(b, settings, language))
+
+
+def _shingle_set(text: str, settings: MinHashSettings, language: str | None) -> set[int]:
+    return set(shingle_hashes(text, language, settings).tolist())
+
+
+def _jaccard(sa: set[int], sb: set[int]) -> float:
     if not sa and not sb:
         return 1.0
     return len(sa & sb) / len(sa | sb)
@@ -68,11 +74,18 @@ def near_duplicate(
     """
     words = text.split()
     vocabulary = sorted(set(words)) or ["word"]
+    original = _shingle_set(text, settings, language)
     current, similarity = words, 1.0
+    careful = False
     for _ in range(20 * len(words) + 20):
-        candidate = _edit(current, rng, vocabulary)
-        value = jaccard(text, " ".join(candidate), settings, language)
+        # several edits at once while far from the target, one at a time after an overshoot
+        steps = 1 if careful else max(1, int((similarity - target) * len(current) / 40))
+        candidate = current
+        for _ in range(steps):
+            candidate = _edit(candidate, rng, vocabulary)
+        value = _jaccard(original, _shingle_set(" ".join(candidate), settings, language))
         if value < target - tolerance and similarity > target:
+            careful = True
             continue
         current, similarity = candidate, value
         if value <= target:
