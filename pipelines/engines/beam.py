@@ -19,6 +19,7 @@ Runners: ``FnApiRunner`` (local default, multi-processing with ``workers`` proce
 from __future__ import annotations
 
 import logging
+import re
 import time
 from pathlib import Path
 from typing import Sequence
@@ -134,13 +135,20 @@ def _remove_stale_shards(out_dir: str) -> None:
         path.unlink()
 
 
+def output_uri(out_dir: str | Path) -> str:
+    """``out_dir`` as a string, repairing the ``gs:/bucket`` that ``pathlib`` makes of ``gs://bucket``."""
+    text = str(out_dir)
+    match = re.match(r"^([a-z][a-z0-9+.-]*):/(?!/)", text)
+    return f"{match.group(1)}://{text[match.end():]}" if match else text
+
+
 def run_beam(config: RunConfig, out_dir: str | Path, runner: str = LOCAL_RUNNER, workers: int = 2,
              pipeline_args: Sequence[str] = ()) -> RunStats:
     """Run ``config`` on Beam into ``out_dir`` (local folder or ``gs://``); return the run's stats.
 
     Blocks until the job finishes (``DataflowRunner`` included) and raises if it did not succeed.
     """
-    out = str(out_dir)
+    out = output_uri(out_dir)
     options = beam_options(runner, workers, pipeline_args)
     work_dir = Path(out) / "work" if "://" not in out else Path("runs") / config.name / "work"
     files = beam_input_files(config, work_dir)

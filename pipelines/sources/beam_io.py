@@ -1,9 +1,11 @@
 """Beam sources: WARC/WET, Parquet and JSONL inputs as record dicts, from any Beam filesystem.
 
-Why it exists: the Beam engine must read the same inputs as the local engine, but from where
+Why it exists: the Beam engine must read the same inputs as the local engine (WARC/WET files,
+Common Crawl samples, Parquet and JSONL tables), but from where
 Dataflow workers can reach them (``gs://``, ``s3://``, local paths), through Beam's
 ``FileSystems`` rather than fsspec. Parsing is not duplicated: a WARC file goes to
-:func:`lingoloom.pipelines.sources.warc.iter_warc_documents` and a table row to
+:func:`lingoloom.pipelines.sources.warc.iter_warc_documents`, a Common Crawl URL to
+:func:`lingoloom.pipelines.commoncrawl.reader.iter_commoncrawl_file` and a table row to
 :func:`lingoloom.pipelines.sources.tables.table_row_to_document`, the functions the local
 engine's ``InputReader`` uses, and the ``read`` stage counts exactly what ``InputReader`` counts
 (``in``/``kept``/``kept/und`` per record; ``in``/``dropped/<reason>/und`` per unusable one).
@@ -43,7 +45,13 @@ def _count_drop(reason: str) -> None:
 
 
 def expand_input(item: InputFile) -> Iterator[InputFile]:
-    """One :class:`InputFile` per file matching ``item.path`` (a path, glob or URL on any Beam filesystem)."""
+    """One :class:`InputFile` per file matching ``item.path`` (a path, glob or URL on any Beam filesystem).
+
+    Common Crawl inputs are already concrete URLs (the sample drawn by ``resolve_inputs``).
+    """
+    if item.kind == "commoncrawl":
+        yield item
+        return
     matches = FileSystems.match([item.path])[0].metadata_list
     if not matches:
         raise FileNotFoundError(f"input {item.path!r} ({item.kind}) matches no file; check the path in the run's inputs")
@@ -88,6 +96,13 @@ class ReadInputFile(beam.DoFn):
                 for doc in iter_warc_documents(stream, item.source, item.path, _count_drop, self._max_body_bytes):
                     _count_kept()
                     yield to_element(doc)
+            return
+        if item.kind == "commoncrawl":
+            from lingoloom.pipelines.commoncrawl.reader import iter_commoncrawl_file
+
+            for doc in iter_commoncrawl_file(item.path, item.spec, item.source, _count_drop, self._max_body_bytes):
+                _count_kept()
+                yield to_element(doc)
             return
         rows = _iter_parquet_rows(item.path) if item.kind == "parquet" else _iter_jsonl_rows(item.path)
         for index, row in enumerate(rows):
