@@ -11,6 +11,7 @@ components steps until the edge set stops changing.
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pyarrow as pa
@@ -50,13 +51,17 @@ def run_minhash_local(
     _check_plan(work, plan)
     partitions, files = plan["partitions"], len(plan["inputs"])
 
+    # Each stage starts its own worker pool; forking is much cheaper than datatrove's default
+    # forkserver (which re-imports the stack per pool) but only safe without other threads.
+    start_method = "fork" if threading.active_count() == 1 else "forkserver"
+
     def execute(step, tasks: int, name: str) -> None:
         LocalPipelineExecutor(
             pipeline=[step],
             tasks=tasks,
             workers=max(1, min(workers, tasks)),
             logging_dir=str(work / "logs" / name),
-            start_method="fork",
+            start_method=start_method,
         ).run()
 
     execute(Signatures(work_dir, plan, settings), files, "signatures")
