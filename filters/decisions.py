@@ -9,6 +9,7 @@ drops are counted per reason and language like any other stage.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow.compute as pc
@@ -18,15 +19,25 @@ from datatrove.data import Document
 from lingoloom.pipelines.steps import RecordStep
 
 
-def load_decisions(files: list[str | Path], default_reason: str) -> tuple[dict[str, str], dict[str, int]]:
-    """``({removed id: reason}, {kept id: minhash_cluster_size})`` from decision Parquet files.
+@dataclass
+class Decisions:
+    """What one global stage decided, keyed by record id."""
+
+    removed: dict[str, str] = field(default_factory=dict)
+    cluster_sizes: dict[str, int] = field(default_factory=dict)
+    keep_copy: dict[str, str | None] = field(default_factory=dict)
+
+
+def load_decisions(files: list[str | Path], default_reason: str) -> Decisions:
+    """Read decision Parquet files.
 
     A decision file has an ``id`` column and either ``keep`` (bool; MinHash style, one row per
     record) or only rows for removed records. ``drop_reason`` and ``minhash_cluster_size`` are
-    optional columns; rows without a reason get ``default_reason``.
+    optional columns; rows without a reason get ``default_reason``. A row with ``keep_record_id``
+    set does not remove its id: it says that of several copies sharing the id only the copy with
+    that WARC record id (or, failing that, the first one seen) is kept.
     """
-    removed: dict[str, str] = {}
-    cluster_sizes: dict[str, int] = {}
+    decisions = Decisions()
     for path in files:
         table = pq.read_table(path)
         names = table.column_names
@@ -34,13 +45,16 @@ def load_decisions(files: list[str | Path], default_reason: str) -> tuple[dict[s
         keep = table.column("keep").to_pylist() if "keep" in names else [False] * len(ids)
         reasons = table.column("drop_reason").to_pylist() if "drop_reason" in names else [None] * len(ids)
         sizes = table.column("minhash_cluster_size").to_pylist() if "minhash_cluster_size" in names else None
+        copies = table.column("keep_record_id").to_pylist() if "keep_record_id" in names else [None] * len(ids)
         for index, doc_id in enumerate(ids):
             if keep[index]:
                 if sizes is not None and sizes[index] is not None:
-                    cluster_sizes[doc_id] = int(sizes[index])
+                    decisions.cluster_sizes[doc_id] = int(sizes[index])
+            elif copies[index] is not None:
+                decisions.keep_copy[doc_id] = copies[index]
             else:
-                removed[doc_id] = reasons[index] or default_reason
-    return removed, cluster_sizes
+                decisions.removed[doc_id] = reasons[index] or default_reason
+    return decisions
 
 
 class ApplyDecisions(RecordStep):
@@ -58,12 +72,12 @@ class ApplyDecisions(RecordStep):
         self.name = stage
         self.decision_files = decision_files
         self.record_files = record_files or []
-        self._removed: dict[str, str] | None = None
-        self._sizes: dict[str, int] = {}
+        self._decisions: Decisions | None = None
+        self._copies_kept: set[str] = set()
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state["_removed"], state["_sizes"] = None, {}
+        state["_decisions"], state["_copies_kept"] = None, set()
         return state
 
     def _files_for_rank(self, rank: int, world_size: int) -> list[str]:
@@ -73,14 +87,20 @@ class ApplyDecisions(RecordStep):
         return list(self.decision_files)
 
     def run(self, data, rank: int = 0, world_size: int = 1):
-        if self._removed is None:
-            self._removed, self._sizes = load_decisions(self._files_for_rank(rank, world_size), self.default_reason)
+        if self._decisions is None:
+            self._decisions = load_decisions(self._files_for_rank(rank, world_size), self.default_reason)
         yield from super().run(data, rank, world_size)
 
     def process(self, doc: Document) -> str | None:
-        reason = self._removed.get(doc.id)
+        decisions = self._decisions
+        reason = decisions.removed.get(doc.id)
         if reason is not None:
             return reason
-        if doc.id in self._sizes:
-            doc.metadata["minhash_cluster_size"] = self._sizes[doc.id]
+        if doc.id in decisions.keep_copy:
+            wanted = decisions.keep_copy[doc.id]
+            if doc.id in self._copies_kept or doc.metadata.get("warc_record_id") not in (wanted, None):
+                return self.default_reason
+            self._copies_kept.add(doc.id)
+        if doc.id in decisions.cluster_sizes:
+            doc.metadata["minhash_cluster_size"] = decisions.cluster_sizes[doc.id]
         return None

@@ -31,6 +31,7 @@ DECISION_SCHEMA = pa.schema(
         pa.field("survivor_id", pa.string()),
         pa.field("drop_stage", pa.string()),
         pa.field("drop_reason", pa.string()),
+        pa.field("keep_record_id", pa.string()),
     ]
 )
 
@@ -78,34 +79,43 @@ def _quality_score(table: pa.Table) -> pa.Array:
 
 
 def exact_duplicate_decisions(record_files: list[str], rank: int = 0, world_size: int = 1) -> pa.Table:
-    """Decisions for the content hashes owned by partition ``rank``: one row per removed record.
+    """Decisions for the content hashes owned by partition ``rank``: one row per removed record id.
 
     Reads only the columns the decision needs. The survivor of a group of equal hashes follows
     :func:`lingoloom.filters.survivor.survivor_key` (self-canonical page, then quality, then id),
-    whatever the order of files or rows.
+    then the earliest fetch and the smallest WARC record id, whatever the order of files or rows.
+    When copies share the survivor's id (the same URL fetched twice with the same text), one
+    decision row names the copy to keep by its ``keep_record_id`` (its WARC record id).
     """
     best: dict[str, tuple] = {}
-    members: dict[str, list[tuple[str, str]]] = {}
+    members: dict[str, dict[str, str]] = {}
+    copies: dict[str, int] = {}
+    columns = ["id", "content_hash", "language", "quality", "url", "canonical_url", "fetch_time", "warc_record_id"]
     for path in record_files:
-        table = pq.read_table(path, columns=["id", "content_hash", "language", "quality", "url", "canonical_url"])
+        table = pq.read_table(path, columns=columns)
         scores = _quality_score(table).to_pylist()
-        for doc_id, digest, language, score, url, canonical in zip(
+        fetched = table.column("fetch_time").cast(pa.string()).to_pylist()
+        for doc_id, digest, language, score, url, canonical, fetch_time, record in zip(
             table.column("id").to_pylist(), table.column("content_hash").to_pylist(),
             table.column("language").to_pylist(), scores, table.column("url").to_pylist(),
-            table.column("canonical_url").to_pylist(),
+            table.column("canonical_url").to_pylist(), fetched, table.column("warc_record_id").to_pylist(),
         ):
             if hash_partition(digest, world_size) != rank:
                 continue
-            members.setdefault(digest, []).append((doc_id, language))
-            candidate = survivor_key(doc_id, url, canonical, score)
+            members.setdefault(digest, {})[doc_id] = language
+            copies[doc_id] = copies.get(doc_id, 0) + 1
+            candidate = (*survivor_key(doc_id, url, canonical, score), fetch_time or "", record or "")
             if digest not in best or candidate < best[digest]:
                 best[digest] = candidate
     rows = []
     for digest, group in members.items():
-        survivor = best[digest][2]
-        for doc_id, language in group:
+        survivor, keep_record = best[digest][2], best[digest][4]
+        for doc_id, language in group.items():
+            row = {"id": doc_id, "language": language, "survivor_id": survivor,
+                   "drop_stage": "exact_dedup", "drop_reason": "exact_duplicate", "keep_record_id": None}
             if doc_id != survivor:
-                rows.append({"id": doc_id, "language": language, "survivor_id": survivor,
-                             "drop_stage": "exact_dedup", "drop_reason": "exact_duplicate"})
+                rows.append(row)
+            elif copies[doc_id] > 1:
+                rows.append({**row, "keep_record_id": keep_record})
     rows.sort(key=lambda row: row["id"])
     return pa.Table.from_pylist(rows, schema=DECISION_SCHEMA)

@@ -11,7 +11,8 @@ Phases (``<out>/work/`` holds everything that is not published):
   acquire   crawl / Common Crawl sample -> WARC files                (crawler's own resume)
   process   read -> extract -> langid -> quality -> content hash      -> work/records/NNNNN.parquet
   exact     exact-duplicate decisions per hash partition              -> work/decisions/exact/
-  minhash   near-duplicate decisions per record file                  -> work/decisions/minhash/
+  exact_apply  drop exact duplicates (when MinHash follows)            -> work/records_exact/
+  minhash   near-duplicate decisions per record file (exact survivors) -> work/decisions/minhash/
   scatter   apply decisions, split by language                        -> work/buckets/<lang>/NNNNN.parquet
   gather    one task per published shard, rows sorted by id           -> data/<lang>/train-k-of-n.parquet
   finalize  stats, manifest, card
@@ -233,8 +234,17 @@ class LocalEngine:
             exact_dir = self.work / "decisions" / "exact"
             partitions = max(1, self.workers)
             self._execute("exact", [_ExactDecide(record_files, str(exact_dir))], partitions)
-            appliers.append(ApplyDecisions("exact_dedup", [str(exact_dir / f"{r:05d}.parquet") for r in range(partitions)],
-                                           default_reason="exact_duplicate"))
+            exact = ApplyDecisions("exact_dedup", [str(exact_dir / f"{r:05d}.parquet") for r in range(partitions)],
+                                   default_reason="exact_duplicate")
+            if "minhash" in stages:
+                # Near duplicates are looked for among the exact-dedup survivors only, so that a MinHash
+                # survivor is never a record exact dedup already removed.
+                deduped_dir = self.work / "records_exact"
+                self._execute("exact_apply", [RecordShardReader(record_files), exact, RecordShardWriter(deduped_dir)],
+                              len(record_files))
+                record_files = [str(deduped_dir / Path(p).name) for p in record_files]
+            else:
+                appliers.append(exact)
         if "minhash" in stages:
             appliers.append(self._minhash(record_files))
 

@@ -74,8 +74,9 @@ def light_metadata(html: str, text: str) -> Extracted:
     canonical = None
     for tag in _LINK_TAG.findall(head):
         attrs = _attrs(tag)
-        if attrs.get("rel", "").lower() == "canonical" and attrs.get("href", "").startswith(("http://", "https://")):
-            canonical = attrs["href"]
+        href = attrs.get("href", "").strip()
+        if attrs.get("rel", "").lower() == "canonical" and href and not href.lower().startswith(("javascript:", "data:")):
+            canonical = href  # may be relative: the step resolves it against the page URL
             break
     if canonical is None and meta.get("og:url", "").startswith(("http://", "https://")):
         canonical = meta["og:url"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+from urllib.parse import urljoin
 
 from datatrove.data import Document
 
@@ -104,6 +105,14 @@ class Extract(RecordStep):
         meta["title"] = extracted.title
         meta["author"] = extracted.author
         meta["published"] = extracted.published
-        meta["canonical_url"] = extracted.canonical_url
+        meta["canonical_url"] = _absolute(extracted.canonical_url, meta.get("url"))
         meta["declared_language"] = declared_language(html, meta.get(HEADERS_KEY))
         return None
+
+
+def _absolute(link: str | None, page_url: str | None) -> str | None:
+    """A canonical link made absolute against the page URL (pages often write ``href="/path"``)."""
+    if not link:
+        return None
+    absolute = urljoin(page_url, link) if page_url else link
+    return absolute if absolute.startswith(("http://", "https://")) else None
