@@ -3,13 +3,17 @@ the package is staged, and the pickled per-record DoFn really runs the steps aft
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
+import apache_beam
 import pytest
 from apache_beam.internal import pickler
 from apache_beam.portability import common_urns
 from apache_beam.portability.api import beam_runner_api_pb2
 
+from lingoloom.pipelines.engines import beam_main
 from lingoloom.pipelines.engines.beam import beam_options, build_dataflow_job
 from lingoloom.pipelines.engines.beam_adapter import RunDatatroveSteps
 from lingoloom.schemas.config import parse_run_config
@@ -98,3 +102,20 @@ def test_local_paths_are_refused_for_dataflow(tmp_path):
 def test_prism_prone_runners_are_refused():
     with pytest.raises(ValueError, match="Prism"):
         beam_options("DirectRunner", 2)
+
+
+def test_flex_template_spec_matches_the_entry_point(tmp_path):
+    spec = json.loads((PROJECT_ROOT / "dataflow" / "flex-template.json").read_text(encoding="utf-8"))
+    assert spec["sdkInfo"]["language"] == "PYTHON"
+    assert tuple(p["name"] for p in spec["metadata"]["parameters"]) == beam_main.PARAMETERS
+    dockerfile = (PROJECT_ROOT / "Dockerfile.dataflow").read_text(encoding="utf-8")
+    entry = re.search(r"FLEX_TEMPLATE_PYTHON_PY_FILE=/opt/lingoloom/(\S+)", dockerfile).group(1)
+    assert (PROJECT_ROOT / entry).resolve() == Path(beam_main.__file__).resolve()
+    assert f"apache/beam_python3.11_sdk:${{BEAM_VERSION}}" in dockerfile
+    assert f"ARG BEAM_VERSION={apache_beam.__version__}" in dockerfile  # image and job builder agree
+    # the entry point reads the definition through Beam's filesystems and writes the stats beside the shards
+    config = tmp_path / "run.yaml"
+    config.write_text("name: x\ninputs: [{type: warc, paths: ['gs://b/*.warc.gz']}]\n", encoding="utf-8")
+    assert beam_main.read_text(str(config)).startswith("name: x")
+    path = beam_main.write_stats_json({"read": {"in": 2, "kept": 2}}, str(tmp_path / "out"))
+    assert json.loads(Path(path).read_text()) == {"read": {"in": 2, "kept": 2}}

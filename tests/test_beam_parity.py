@@ -6,13 +6,17 @@ Same shard files, same rows in the same order, same per-stage counts, on the dem
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+import yaml
+from typer.testing import CliRunner
 
 from demo_inputs import write_demo_warcs
+from lingoloom.pipelines.cli import app
 from lingoloom.pipelines.engines.beam import run_beam
 from lingoloom.pipelines.engines.local import LocalEngine
 from lingoloom.schemas.config import parse_run_config
@@ -44,10 +48,18 @@ def _assert_same(local_stats, beam_stats, tmp_path: Path) -> dict[str, list[dict
 
 
 def test_demo_pages_give_the_same_dataset(tmp_path):
+    """Through the real command line: `lingoloom run CONFIG --engine beam --runner FnApiRunner`."""
     inputs = write_demo_warcs(tmp_path / "in", files=2)
-    config = parse_run_config({"name": "parity", "inputs": [
-        {"type": "warc", "paths": [str(tmp_path / "in" / "*.warc.gz")], "source": "demo"}]})
-    local_stats, beam_stats = _run_both(config, tmp_path)
+    definition = {"name": "parity", "inputs": [
+        {"type": "warc", "paths": [str(tmp_path / "in" / "*.warc.gz")], "source": "demo"}]}
+    config_path = tmp_path / "parity.yaml"
+    config_path.write_text(yaml.safe_dump(definition), encoding="utf-8")
+    local_stats = LocalEngine(parse_run_config(definition), tmp_path / "local", workers=2).run().stats
+    result = CliRunner().invoke(app, ["run", str(config_path), "--engine", "beam", "--runner", "FnApiRunner",
+                                      "--workers", "2", "--out", str(tmp_path / "beam")])
+    assert result.exit_code == 0, result.output
+    beam_stats = json.loads((tmp_path / "beam" / "stats" / "stats.json").read_text(encoding="utf-8"))
+    assert (tmp_path / "beam" / "README.md").is_file() and (tmp_path / "beam" / "manifest.json").is_file()
     published = _assert_same(local_stats, beam_stats, tmp_path)
     languages = {name.split("/")[1] for name in published}
     assert len(languages) >= 8, languages  # the demo is multilingual: a real comparison, not an empty one

@@ -29,7 +29,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from apache_beam.runners.runner import PipelineResult, PipelineState
 
 from lingoloom.pipelines.engines.beam_adapter import ApplySteps, stats_from_metrics
-from lingoloom.pipelines.engines.beam_stages import ApplyDecisions, ExactDedup, WriteHubParquet
+from lingoloom.pipelines.engines.beam_stages import ApplyDecisions, ExactDedup, WriteHubParquet, is_remote
 from lingoloom.pipelines.graph import global_stages, record_steps
 from lingoloom.pipelines.sources.acquire import resolve_inputs
 from lingoloom.pipelines.sources.beam_io import ReadInputs
@@ -90,7 +90,7 @@ def beam_input_files(config: RunConfig, work_dir: Path) -> list[InputFile]:
 def _check_reachable(files: Sequence[InputFile], out_dir: str, runner: str) -> None:
     if runner == LOCAL_RUNNER:
         return
-    local = [f.path for f in files if "://" not in f.path] + ([out_dir] if "://" not in out_dir else [])
+    local = [f.path for f in files if not is_remote(f.path)] + ([] if is_remote(out_dir) else [out_dir])
     if local:
         raise ValueError(f"{runner} workers cannot reach local paths {local[:3]}: put inputs and the output "
                          "folder on a shared filesystem (gs://...) first")
@@ -150,10 +150,10 @@ def run_beam(config: RunConfig, out_dir: str | Path, runner: str = LOCAL_RUNNER,
     """
     out = output_uri(out_dir)
     options = beam_options(runner, workers, pipeline_args)
-    work_dir = Path(out) / "work" if "://" not in out else Path("runs") / config.name / "work"
+    work_dir = Path("runs") / config.name / "work" if is_remote(out) else Path(out) / "work"
     files = beam_input_files(config, work_dir)
     _check_reachable(files, out, runner)
-    if "://" not in out:
+    if not is_remote(out):
         _remove_stale_shards(out)
     pipeline = beam.Pipeline(options=options)
     build_pipeline(pipeline, config, files, out)

@@ -15,11 +15,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 from typing import Sequence
 
 import yaml
 from apache_beam.io.filesystems import FileSystems
 
+from lingoloom.pipelines.engines.beam_stages import is_remote
 from lingoloom.schemas.config import parse_run_config
 
 #: Template parameters (also declared in dataflow/flex-template.json).
@@ -36,9 +38,7 @@ def write_stats_json(stats: dict, out: str) -> str:
     """``<out>/stats/stats.json`` on any Beam filesystem."""
     path = FileSystems.join(out, "stats", "stats.json")
     ordered = {stage: dict(sorted(counts.items())) for stage, counts in sorted(stats.items())}
-    if "://" not in path:
-        import os
-
+    if not is_remote(path):
         os.makedirs(os.path.dirname(path), exist_ok=True)
     with FileSystems.create(path) as handle:
         handle.write((json.dumps(ordered, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))

@@ -9,6 +9,9 @@ same records in the same files:
   millions of boilerplate pages never materialises as one list); the survivor follows
   :func:`lingoloom.filters.survivor.survivor_key` (self-canonical page, then quality score, then
   smallest id), as in the local engine; the others are counted ``dropped/exact_duplicate/<lang>``.
+- :class:`ApplyDecisions`: a later dedup stage (MinHash) decided on all processed records,
+  applied to the records still alive by a join on ``id``, as the local engine applies its
+  decision files one stage after the other.
 - :class:`WriteHubParquet`: the shard rule of :mod:`lingoloom.pipelines.writers.shards` as a
   shuffle (rows and text bytes per language -> shard count; shard = hash of id; rows sorted by
   id), written as ``data/<lang>/train-0000k-of-0000n.parquet`` through the project's Parquet
@@ -122,7 +125,8 @@ class ExactDedup(beam.PTransform):
         )
 
 
-def _is_remote(path: str) -> bool:
+def is_remote(path: str) -> bool:
+    """Whether ``path`` is on a remote Beam filesystem (``gs://``, ``s3://`` ...) rather than local."""
     return "://" in path and not path.startswith("file://")
 
 
@@ -172,14 +176,14 @@ def _apply_decision(keyed: tuple[str, dict[str, Any]], stage: str) -> Iterator[E
 
 def shard_destination(out_dir: str, language: str, index: int, n: int) -> str:
     """Where shard ``index`` of ``n`` of ``language`` goes, locally or on any Beam filesystem."""
-    if _is_remote(out_dir):
+    if is_remote(out_dir):
         return FileSystems.join(out_dir, "data", language, shard_file_name(index, n))
     return str(language_shard_path(out_dir.removeprefix("file://"), language, index, n))
 
 
 def write_rows(rows: list[dict[str, Any]], destination: str) -> None:
     """Validate and write rows to ``destination`` (local: atomic rename; remote: local file, then upload)."""
-    if not _is_remote(destination):
+    if not is_remote(destination):
         write_rows_atomic(rows, destination)
         return
     with tempfile.TemporaryDirectory(prefix="lingoloom-shard-") as tmp:
