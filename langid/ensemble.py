@@ -20,8 +20,6 @@ Decision rules (both predictions already script-refined, see :mod:`lingoloom.lan
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
-
 from lingoloom.langid.backend import Identifier, Prediction
 from lingoloom.langid.labels import UNKNOWN, split_label
 from lingoloom.langid.scripts import ScriptProfile
@@ -104,9 +102,3 @@ def _merge(first: Prediction, second: Prediction) -> Prediction:
 def _promote(merged: Prediction, label: str, score: float) -> Prediction:
     return [(label, score)] + [p for p in merged if p[0] != label]
 
-
-def decide_all(
-    ensemble: Ensemble, firsts: Sequence[Prediction], seconds: Sequence[Prediction], profiles: Sequence[ScriptProfile | None]
-) -> list[Decision]:
-    """:meth:`Ensemble.decide` over a batch."""
-    return [ensemble.decide(a, b, p) for a, b, p in zip(firsts, seconds, profiles)]
