@@ -58,6 +58,15 @@ class _Labelled:
     opinions: dict[str, Prediction] = field(default_factory=dict)
 
 
+def _keep_opinions(prediction: Prediction, opinions: dict[str, Prediction], k: int) -> Prediction:
+    """The best ``k`` of ``prediction``, making room for each model's own top label (both opinions are kept)."""
+    top = list(prediction[:k])
+    for opinion in opinions.values():
+        if opinion and k > 1 and opinion[0][0] not in {label for label, _ in top}:
+            top = top[: k - 1] + [opinion[0]]
+    return top
+
+
 class Labeller:
     """Labels texts according to :class:`LangIdSettings`; picklable (models load lazily)."""
 
@@ -85,7 +94,8 @@ class Labeller:
         out = []
         for (a, action_a), (b, _), profile in zip(first, second, profiles):
             decision = self.ensemble.decide(a, b, profile)
-            out.append(_Labelled(decision.prediction[:k], action_a, decision.rule, decision.disagreement, decision.opinions))
+            out.append(_Labelled(_keep_opinions(decision.prediction, decision.opinions, k), action_a, decision.rule,
+                                 decision.disagreement, decision.opinions))
         return out
 
     def label(self, texts: Sequence[str]) -> list[LangResult]:

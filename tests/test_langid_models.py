@@ -119,3 +119,11 @@ def test_ensemble_agreement_is_not_a_disagreement(tiny_model: Path) -> None:
     (result,) = labeller.label(["人人生而自由，在尊严和权利上一律平等。他们赋有理性和良心，并应以兄弟关系的精神相对待。"])
     assert result.language == "cmn_Hans"
     assert result.ensemble_rule == "agreement" and result.disagreement is False
+
+
+def test_both_opinions_survive_the_top_k_cut() -> None:
+    from lingoloom.langid.labeller import _keep_opinions
+
+    merged = [("swh_Latn", 0.9), ("eng_Latn", 0.5), ("fra_Latn", 0.4), ("zul_Latn", 0.3)]
+    opinions = {"lid176": [("swh_Latn", 0.9)], "heliport": [("zul_Latn", 0.3)]}
+    assert _keep_opinions(merged, opinions, 3) == [("swh_Latn", 0.9), ("eng_Latn", 0.5), ("zul_Latn", 0.3)]
