@@ -19,7 +19,8 @@ pairs with Jaccard >= 0.8) and near-linear in time and memory. Everything runs o
    linked share by similarity bin (recall curve).
 3. Scale: whole local dedup (all stages, one worker, default 256 MB budget) on synthetic
    corpora of 10k and 100k documents (``--million`` adds 1M): wall time and peak RSS of a fresh
-   process, corpus written beforehand by another process.
+   process, corpus (``MAKE`` below, 12,500 documents per file) written beforehand by another
+   process.
 
 Run: ``.venv/bin/python -m benchmarks.bench_minhash [--million] [--repeats 3]``.
 """
@@ -154,16 +155,38 @@ def quality(docs: list[tuple[str, str | None]], seed: int = 7) -> dict:
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in result.items()}
 
 
+# Corpus for the scale runs: numpy-generated random-word documents (50-300 words), 30% of them
+# copies of an earlier document of the same part with 1% of their words substituted.
 MAKE = """
 import sys
 from pathlib import Path
+import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
-from lingoloom.filters.minhash.neardup import synthetic_corpus
-from lingoloom.schemas.record import rows_to_table
+from lingoloom.schemas.record import RECORD_SCHEMA
 documents, parts, folder = int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
+rng = np.random.default_rng(1)
+letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+vocab = np.array(["".join(rng.choice(letters, size=rng.integers(2, 11))) for _ in range(20000)], dtype=object)
+per_part = documents // parts
 for k in range(parts):
-    rows = synthetic_corpus(documents // parts, seed=1000 + k, duplicate_share=0.3, words=(50, 300))
-    pq.write_table(rows_to_table([{c: v for c, v in r.items() if c != "_source"} for r in rows]), folder / f"part-{k:03d}.parquet", row_group_size=1024)
+    texts, words = [], []
+    for i in range(per_part):
+        if words and rng.random() < 0.3:
+            idx = words[rng.integers(len(words))].copy()
+            idx[rng.integers(len(idx), size=max(1, len(idx) // 100))] = rng.integers(len(vocab))
+        else:
+            idx = rng.integers(len(vocab), size=rng.integers(50, 301))
+            words.append(idx)
+        texts.append(" ".join(vocab[idx]))
+    ids = [f"doc-{k:03d}-{i:07d}" for i in range(per_part)]
+    quality = rng.random(per_part)
+    table = pa.table({
+        "id": ids, "text": texts, "source": ["synthetic"] * per_part, "language": ["eng_Latn"] * per_part,
+        "quality": [{"quality_score": float(q)} for q in quality], "content_hash": ids,
+    })
+    columns = {f.name: table.column(f.name).cast(f.type) if f.name in table.column_names else pa.nulls(per_part, f.type) for f in RECORD_SCHEMA}
+    pq.write_table(pa.table(columns, schema=RECORD_SCHEMA), folder / f"part-{k:03d}.parquet", row_group_size=1024)
 """
 
 DEDUP = """
