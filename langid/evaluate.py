@@ -120,10 +120,15 @@ def by_script(label: str) -> str:
 def evaluate(
     pairs: Sequence[tuple[str, str]], predict: Callable[[list[str]], list[str]], batch_size: int = 512
 ) -> EvalReport:
-    """Run ``predict`` (texts -> canonical labels) over ``pairs`` in batches and score it, timing the predictions."""
+    """Run ``predict`` (texts -> canonical labels) over ``pairs`` in batches and score it, timing the predictions.
+
+    One warm-up call (which loads the models) precedes the timed pass.
+    """
     gold = [label for label, _ in pairs]
     texts = [text for _, text in pairs]
     predicted: list[str] = []
+    if texts:
+        predict(texts[:1])
     start = time.perf_counter()
     for offset in range(0, len(texts), batch_size):
         predicted.extend(predict(texts[offset : offset + batch_size]))
