@@ -69,10 +69,6 @@ def test_demo_pages_give_the_same_dataset(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.shared_data
-@pytest.mark.xfail(strict=True, reason=(
-    "known local-engine bug: the benchmark WARC holds one page twice (same URL and text, so the same id); "
-    "the local exact dedup compares ids, keeps both copies and publishes the page twice (MinHash then "
-    "reports cluster size 2), while Beam publishes it once. Remove this mark when the local engine is fixed."))
 def test_benchmark_warc_gives_the_same_dataset(shared_data, tmp_path):
     warc = shared_data / "bench" / "pages.warc.gz"
     if not warc.is_file():

@@ -29,7 +29,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from apache_beam.runners.runner import PipelineResult, PipelineState
 
 from lingoloom.pipelines.engines.beam_adapter import ApplySteps, stats_from_metrics
-from lingoloom.pipelines.engines.beam_stages import ApplyDecisions, ExactDedup, WriteHubParquet, is_remote
+from lingoloom.pipelines.engines.beam_stages import CountedStage, ExactDedup, WriteHubParquet, is_remote
 from lingoloom.pipelines.graph import global_stages, record_steps
 from lingoloom.pipelines.sources.acquire import resolve_inputs
 from lingoloom.pipelines.sources.beam_io import ReadInputs
@@ -107,18 +107,16 @@ def _minhash_decisions(config: RunConfig):
 
 
 def apply_global_stages(records, config: RunConfig):
-    """The global stages of :func:`lingoloom.pipelines.graph.global_stages`, with the local engine's
-    semantics: each stage decides on all processed records, decisions apply one after the other."""
-    alive = records
+    """The global stages of :func:`lingoloom.pipelines.graph.global_stages`, in order; as in the local
+    engine, each one sees the survivors of the previous one (MinHash looks among exact-dedup survivors)."""
     for stage in global_stages(config):
         if stage == "exact_dedup":
-            alive = alive | stage >> ExactDedup()  # first stage: deciding on `alive` is deciding on all
+            records = records | stage >> ExactDedup()
         elif stage == "minhash":
-            decided = records | "minhash_decide" >> _minhash_decisions(config)
-            alive = alive | stage >> ApplyDecisions(stage, decided, annotations=("minhash_cluster_size",))
+            records = records | stage >> CountedStage(stage, _minhash_decisions(config))
         else:
             raise NotImplementedError(f"global stage {stage!r} has no Beam part; use the local engine for this run")
-    return alive
+    return records
 
 
 def build_pipeline(pipeline: beam.Pipeline, config: RunConfig, files: Sequence[InputFile], out_dir: str):

@@ -8,10 +8,10 @@ same records in the same files:
 - :class:`ExactDedup`: records grouped by ``content_hash`` (a combiner, so a hash shared by
   millions of boilerplate pages never materialises as one list); the survivor follows
   :func:`lingoloom.filters.survivor.survivor_key` (self-canonical page, then quality score, then
-  smallest id), as in the local engine; the others are counted ``dropped/exact_duplicate/<lang>``.
-- :class:`ApplyDecisions`: a later dedup stage (MinHash) decided on all processed records,
-  applied to the records still alive by a join on ``id``, as the local engine applies its
-  decision files one stage after the other.
+  smallest id, then earliest fetch and WARC record id among copies sharing an id), as in the local
+  engine; the others are counted ``dropped/exact_duplicate/<lang>``.
+- :class:`CountedStage`: a later global stage with its own Beam part (MinHash runs on the exact
+  dedup survivors, as in the local engine), counted like the local engine's ``ApplyDecisions``.
 - :class:`WriteHubParquet`: the shard rule of :mod:`lingoloom.pipelines.writers.shards` as a
   shuffle (rows and text bytes per language -> shard count; shard = hash of id; rows sorted by
   id), written as ``data/<lang>/train-0000k-of-0000n.parquet`` through the project's Parquet
@@ -21,6 +21,7 @@ same records in the same files:
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 from pathlib import Path
@@ -50,9 +51,23 @@ def _count_doc_len(stage: str, element: Element) -> None:
     count(stage, "doc_len", value=len(element.get("text") or ""))
 
 
+_NEVER = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+
+
+def _fetched(value: Any) -> dt.datetime:
+    if isinstance(value, str) and value:
+        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return _NEVER
+
+
 def _survivor_key(element: Element) -> tuple:
+    """:func:`survivor_key`, then the earliest fetch and the smallest WARC record id (which of several
+    copies sharing one id is published), as :func:`lingoloom.filters.exact_dedup.exact_duplicate_decisions`."""
     score = (element.get("quality") or {}).get("quality_score")
-    return survivor_key(element["id"], element.get("url"), element.get("canonical_url"), score)
+    return (*survivor_key(element["id"], element.get("url"), element.get("canonical_url"), score),
+            _fetched(element.get("fetch_time")), element.get("warc_record_id") or "")
 
 
 class _PickSurvivor(beam.CombineFn):
@@ -130,48 +145,31 @@ def is_remote(path: str) -> bool:
     return "://" in path and not path.startswith("file://")
 
 
-class ApplyDecisions(beam.PTransform):
-    """Apply a global stage decided on the full record set to the records still alive.
+class CountedStage(beam.PTransform):
+    """Runs a global stage whose output has ``kept`` and ``removed`` tags (e.g. ``MinHashDedup``) and
+    counts it as the local engine's ``ApplyDecisions`` does: ``in``, ``kept/<lang>``, ``doc_len``,
+    ``dropped/<drop_reason>/<lang>``."""
 
-    The local engine decides every dedup stage on all processed records and then applies the
-    decisions one after the other (:class:`lingoloom.filters.decisions.ApplyDecisions`); this is
-    the same join by id. ``decided`` is a stage output with ``kept`` and ``removed`` tags (e.g.
-    ``MinHashDedup``): a live record that the stage removed is counted
-    ``dropped/<drop_reason>/<lang>``, one it kept gets the stage's ``annotations`` copied over and
-    is counted ``kept/<lang>``.
-    """
-
-    def __init__(self, stage: str, decided, annotations: tuple[str, ...] = ()):
+    def __init__(self, stage: str, transform: beam.PTransform):
         super().__init__()
         self._stage = stage
-        self._decided = decided
-        self._annotations = annotations
+        self._transform = transform
 
     def expand(self, records):
-        annotations = self._annotations
-        keyed = {
-            "record": records | "KeyRecords" >> beam.Map(lambda e: (e["id"], e)),
-            "kept": self._decided.kept | "KeyKept" >> beam.Map(
-                lambda e: (e["id"], {name: e.get(name) for name in annotations})),
-            "removed": self._decided.removed | "KeyRemoved" >> beam.Map(
-                lambda e: (e["id"], e.get("drop_reason") or "duplicate")),
-        }
-        return keyed | "JoinById" >> beam.CoGroupByKey() | "Apply" >> beam.FlatMap(_apply_decision, self._stage)
+        result = records | "Run" >> self._transform
+        _ = result.removed | "CountRemoved" >> beam.Map(_count_removed, self._stage)
+        return result.kept | "CountKept" >> beam.Map(_count_survivor, self._stage)
 
 
-def _apply_decision(keyed: tuple[str, dict[str, Any]], stage: str) -> Iterator[Element]:
-    _, joined = keyed
-    removed = list(joined["removed"])
-    kept = list(joined["kept"])
-    for element in joined["record"]:
-        language = _language(element)
-        count(stage, STAT_IN)
-        if removed:
-            count(stage, STAT_DROPPED, drop_key(removed[0]), drop_key(removed[0], language))
-            continue
-        count(stage, STAT_KEPT, kept_key(language))
-        _count_doc_len(stage, element)
-        yield dict(element, **kept[0]) if kept else element
+def _count_removed(element: Element, stage: str) -> None:
+    reason, language = element.get("drop_reason") or "duplicate", _language(element)
+    count(stage, STAT_IN, STAT_DROPPED, drop_key(reason), drop_key(reason, language))
+
+
+def _count_survivor(element: Element, stage: str) -> Element:
+    count(stage, STAT_IN, STAT_KEPT, kept_key(_language(element)))
+    _count_doc_len(stage, element)
+    return element
 
 
 def shard_destination(out_dir: str, language: str, index: int, n: int) -> str:
