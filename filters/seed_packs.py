@@ -8,8 +8,10 @@ reference data. Run again (with the data) only to re-derive::
 
     python -m lingoloom.filters.seed_packs --data ../shared/data/filters
 
-Mapping (FineWeb-2 filtering step -> pack): ``language_score`` -> ``langid_threshold``
-(FineWeb-2 scores come from GlotLID, not lid.176: a starting point); word-length bounds,
+Mapping (FineWeb-2 filtering step -> pack): ``language_score`` -> ``langid_threshold``, capped
+at 0.65 (FineWeb-2's scores are GlotLID's, calibrated on GlotLID's score distributions; lid.176,
+our default model, is less confident on the same text, and 0.65 is the lid.176 threshold
+FineWeb used for English; calibrate per language on lid.176 scores to tighten); word-length bounds,
 ``max_non_alpha_words_ratio`` and stopwords (``min_stop_words: 2``) -> ``gopher_quality``;
 ``dup_line_frac``, ``top_n_grams``, ``dup_n_grams`` -> ``gopher_repetition`` (paragraph and
 character-fraction rules keep Gopher's defaults); ``line_punct_thr`` (``-1`` = off -> ``0``)
@@ -45,6 +47,9 @@ DATATROVE = {
     "url": "https://github.com/huggingface/datatrove",
     "license": "Apache-2.0",
 }
+
+#: FineWeb's lid.176 threshold; FineWeb-2's GlotLID thresholds above it are capped to it.
+LID176_CAP = 0.65
 
 #: label -> (English name, FineWeb-2 config label or None, ISO 639-1 for stopwords-iso or None, tokenizer override)
 SEEDS: dict[str, tuple[str, str | None, str | None, str | None]] = {
@@ -201,9 +206,9 @@ def build_pack(label: str, data: Path, stopwords_iso: dict[str, list[str]]) -> L
     stopwords: list[str] = []
     if config:
         stopwords = [str(w) for w in config.get("stopwords") or []]
-        used = "langid_threshold, gopher_quality word lengths and alpha ratio, gopher_repetition, fineweb_quality"
+        used = "langid_threshold (capped at 0.65 for lid.176), gopher_quality word lengths and alpha ratio, gopher_repetition, fineweb_quality"
         sources.append({**FINEWEB2, "used_for": f"{used} (config {fw2_label}.yml)" + (", stopwords" if stopwords else "")})
-        pack["langid_threshold"] = float(config["language_score"])
+        pack["langid_threshold"] = min(float(config["language_score"]), LID176_CAP)
         pack["gopher_quality"] = {
             "min_avg_word_length": config["min_avg_word_length"],
             "max_avg_word_length": config["max_avg_word_length"],
