@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from lingoloom.pipelines.extract.light_metadata import light_metadata
+from lingoloom.pipelines.extract.light_metadata import canonical_link, light_metadata
 from lingoloom.pipelines.extract.profiles import get_profile
 from lingoloom.pipelines.extract.result import Extracted, Extractor
 
@@ -98,7 +98,7 @@ class TrafilaturaExtractor:
             title=getattr(document, "title", None) or None,
             author=getattr(document, "author", None) or None,
             published=getattr(document, "date", None) or None,
-            canonical_url=getattr(document, "url", None) or None,
+            canonical_url=canonical_link(html) or getattr(document, "url", None) or None,
         )
 
 

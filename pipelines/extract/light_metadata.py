@@ -53,6 +53,18 @@ def _first(values: dict[str, str], keys: tuple[str, ...]) -> str | None:
     return next((values[k] for k in keys if values.get(k)), None)
 
 
+def canonical_link(html: str, meta: dict[str, str] | None = None) -> str | None:
+    """The page's ``<link rel=canonical>`` href (possibly relative), else an absolute ``og:url``."""
+    head = html[:_SCAN_CHARS]
+    for tag in _LINK_TAG.findall(head):
+        attrs = _attrs(tag)
+        href = attrs.get("href", "").strip()
+        if attrs.get("rel", "").lower() == "canonical" and href and not href.lower().startswith(("javascript:", "data:")):
+            return href  # may be relative: the extract step resolves it against the page URL
+    og_url = (meta if meta is not None else _meta_values(head)).get("og:url", "")
+    return og_url if og_url.startswith(("http://", "https://")) else None
+
+
 def light_metadata(html: str, text: str) -> Extracted:
     """``text`` plus the metadata fields ``html`` declares in its markup."""
     head = html[:_SCAN_CHARS]
@@ -71,14 +83,6 @@ def light_metadata(html: str, text: str) -> Extracted:
     if not published:
         match = _JSONLD_DATE.search(head) or _TIME_TAG.search(head)
         published = _iso_date(match.group(1)) if match else None
-    canonical = None
-    for tag in _LINK_TAG.findall(head):
-        attrs = _attrs(tag)
-        href = attrs.get("href", "").strip()
-        if attrs.get("rel", "").lower() == "canonical" and href and not href.lower().startswith(("javascript:", "data:")):
-            canonical = href  # may be relative: the step resolves it against the page URL
-            break
-    if canonical is None and meta.get("og:url", "").startswith(("http://", "https://")):
-        canonical = meta["og:url"]
+    canonical = canonical_link(html, meta)
     return Extracted(text=text, title=title or None, author=author or None, published=published,
                      canonical_url=canonical)
