@@ -81,6 +81,11 @@ def resolve_model(model: str, model_path: str | None = None, allow_download: boo
     try:
         return spec, Path(hf_hub_download(spec.repo_id, spec.filename, local_files_only=not allow_download))
     except Exception as err:  # huggingface_hub raises several offline/not-cached error types
+        if allow_download:
+            raise ModelNotAvailableError(
+                f"{model}: could not download {spec.repo_id}/{spec.filename} from the Hugging Face Hub "
+                f"({type(err).__name__}: {err}); check the connection, or set langid.model_path to a local copy"
+            ) from None
         raise ModelNotAvailableError(
             f"{model} is not cached locally ({type(err).__name__}). Either set langid.model_path to a local copy of "
             f"{spec.repo_id}/{spec.filename}, or allow the download once when online (langid.download: true)"

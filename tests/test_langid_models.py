@@ -127,3 +127,35 @@ def test_both_opinions_survive_the_top_k_cut() -> None:
     merged = [("swh_Latn", 0.9), ("eng_Latn", 0.5), ("fra_Latn", 0.4), ("zul_Latn", 0.3)]
     opinions = {"lid176": [("swh_Latn", 0.9)], "heliport": [("zul_Latn", 0.3)]}
     assert _keep_opinions(merged, opinions, 3) == [("swh_Latn", 0.9), ("eng_Latn", 0.5), ("zul_Latn", 0.3)]
+
+
+def test_named_model_downloads_once_from_the_hub_then_loads_offline(tiny_model: Path, tmp_path: Path, monkeypatch) -> None:
+    """The real huggingface_hub client against a local Hub (tests/hub_server.py): download, cache, reuse offline."""
+    import os
+
+    import huggingface_hub.constants
+    from hub_server import HubServer
+    from huggingface_hub import HfApi
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_DISABLE_XET", True)
+    monkeypatch.setattr(huggingface_hub.constants, "AGENT_HARNESSES_PATH", str(tmp_path / "agents.json"))
+    env = {**os.environ, "HF_HUB_CACHE": str(tmp_path / "cache"), "HF_HUB_DISABLE_XET": "1", "HF_HOME": str(tmp_path / "hf")}
+    script = (
+        "import sys; from lingoloom.langid.fasttext_backend import FastTextIdentifier as F; "
+        "m = F('glotlid-v3', allow_download=sys.argv[1] == 'online'); "
+        "print(m.info()['licence'], m.info()['sha256'], m.predict(['Bonke abantu bazalwa bekhululekile'], 1)[0][0][0])"
+    )
+    with HubServer() as hub:
+        api = HfApi(endpoint=hub.endpoint, token=hub.state.token)
+        api.create_repo("cis-lmu/glotlid", repo_type="model")
+        api.upload_file(path_or_fileobj=str(tiny_model), path_in_repo="model_v3.bin", repo_id="cis-lmu/glotlid")
+        online = subprocess.run([sys.executable, "-c", script, "online"], env={**env, "HF_ENDPOINT": hub.endpoint},
+                                capture_output=True, text=True, timeout=120)
+        assert online.returncode == 0, online.stderr
+        assert hub.count("GET", r"/resolve/") == 1
+    digest = hashlib.sha256(tiny_model.read_bytes()).hexdigest()
+    assert online.stdout.split() == ["Apache-2.0", digest, "zul_Latn"]
+    offline = subprocess.run([sys.executable, "-c", script, "offline"], capture_output=True, text=True, timeout=120,
+                             env={**env, "HF_ENDPOINT": "http://127.0.0.1:9", "HF_HUB_OFFLINE": "1"})
+    assert offline.returncode == 0, offline.stderr
+    assert offline.stdout.split() == online.stdout.split()
