@@ -17,7 +17,9 @@ import re
 _URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _TAG = re.compile(r"<[^<>\n]{0,200}>|&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,10});")
-_NUMBER_OR_MARKUP = re.compile(r"\d+(?:[.,:/-]\d+)*|[#*_=|\[\]{}<>~^`\\•·►▪■□◆●○→←↑↓\u00a0\u2000-\u200b\u3000\t\r\f\v]+")
+#: Digits (with their separators: 12,345.6 - 12/03/2024) and markup symbols, in one character-class
+#: scan (an alternation would be tried at every position: twice as slow).
+_NUMBER_OR_MARKUP = re.compile(r"[\d#*_=|\[\]{}<>~^`\\•·►▪■□◆●○→←↑↓\u00a0\u2000-\u200b\u3000\t\r\f\v]+(?:[.,:/-]\d+)*")
 
 
 def clean_text(text: str) -> str:
