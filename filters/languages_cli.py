@@ -85,8 +85,7 @@ def calibrate_command(
 ) -> None:
     """Derive thresholds and stopwords from clean sample text (quantiles of each signal); write a pack and a report."""
     from lingoloom.filters.calibrate import calibrate, read_sample
-    from lingoloom.filters.packs import is_label
-    from lingoloom.filters.seed_packs import dump_pack
+    from lingoloom.filters.packs import dump_pack, is_label
 
     if not is_label(label):
         typer.echo(f"{label!r} is not a label: use <iso639-3>_<Script>, e.g. tha_Thai", err=True)

@@ -99,3 +99,14 @@ def has_pack(label: str, extra_dir: str | Path | None = None) -> bool:
 def is_label(value: str) -> bool:
     """Whether ``value`` looks like ``<iso639-3>_<Script>``."""
     return bool(_LABEL_RE.match(value))
+
+
+def dump_pack(pack: LanguagePack, path: Path) -> None:
+    """Write a pack as YAML (fields in model order, unicode kept readable)."""
+    data = pack.model_dump(mode="json", exclude_none=False)
+    data = {k: v for k, v in data.items() if v is not None or k not in ("sample", "tokenizer_language")}
+    path.write_text(
+        "# Language pack: see CONTRIBUTING.md. Written by lingoloom (seed_packs or languages calibrate); edit freely.\n"
+        + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100),
+        encoding="utf-8",
+    )
