@@ -37,6 +37,8 @@ _CLUSTER_SCRIPTS = r"\p{Thai}\p{Lao}\p{Khmer}"
 _TIBETAN_LETTERS = r"\u0F00-\u0F0A\u0F13-\u0FFF"
 _MYANMAR = r"\u1000-\u109F\uA9E0-\uA9FF\uAA60-\uAA7F"
 
+# Tibetan runs stop at the tsheg (U+0F0B, the syllable separator) and Ethiopic words at the
+# wordspace (U+1361): both separate tokens and are not tokens themselves.
 _TOKEN_RE = regex.compile(
     rf"[{_HAN_KANA}]"
     rf"|[{_TIBETAN_LETTERS}]+"
@@ -50,7 +52,6 @@ _TOKEN_RE = regex.compile(
 # the previous one (U+1039 virama) and not killed by an asat (U+103A) or stacker after it.
 _MYANMAR_SYLLABLE_START = regex.compile(r"(?<!\u1039)(?=[\u1000-\u102A\u103F\u104C-\u104F](?![\u103A\u1039]))")
 _MYANMAR_RUN = regex.compile(rf"[{_MYANMAR}]")
-_TIBETAN_RUN = regex.compile(rf"[{_TIBETAN_LETTERS}]")
 _CLUSTER_RUN = regex.compile(rf"[{_CLUSTER_SCRIPTS}]")
 _GRAPHEME = regex.compile(r"\X")
 
@@ -77,8 +78,6 @@ class ScriptTokenizer:
                 tokens.extend(part for part in _MYANMAR_SYLLABLE_START.split(token) if part)
             elif len(token) > 1 and _CLUSTER_RUN.match(first):
                 tokens.extend(_GRAPHEME.findall(token))
-            elif "\u0f0b" in token and _TIBETAN_RUN.match(first):
-                tokens.extend(part for part in token.split("\u0f0b") if part)
             else:
                 tokens.append(token)
         return tokens
@@ -118,17 +117,16 @@ class FastSpacyTokenizer:
         return {**self.__dict__, "_nlp": None, "_calls": 0}
 
     def reset(self) -> None:
-        """Drop the pipeline and its caches (the next call builds a fresh one)."""
-        self._nlp = None
+        """Start a fresh pipeline now: empty caches, vocabulary back to the blank model's."""
+        fresh = copy.copy(self.stock)
+        fresh._tokenizer = None
+        self._nlp = fresh.tokenizer
         self._calls = 0
 
     @property
     def nlp(self):
         if self._nlp is None or self._calls >= self.reset_every:
-            fresh = copy.copy(self.stock)
-            fresh._tokenizer = None
-            self._nlp = fresh.tokenizer
-            self._calls = 0
+            self.reset()
         return self._nlp
 
     def word_tokenize(self, text: str) -> list[str]:
