@@ -109,7 +109,7 @@ class Labeller:
                 results[index] = LangResult(UNKNOWN, 0.0, [], empty=True, script=profile.script)
             else:
                 todo.append(index)
-        labelled = self._identify([samples[i] for i in todo], [profiles[i] for i in todo])
+        labelled = self._identify([samples[i] for i in todo], [profiles[i] for i in todo]) if todo else []
         for index, item in zip(todo, labelled):
             language, score = item.prediction[0]
             results[index] = LangResult(

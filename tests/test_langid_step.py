@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pickle
+import re
 
 import pytest
 from datatrove.data import Document
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lingoloom.langid.step import LanguageId
 from lingoloom.pipelines.steps import run_steps
@@ -79,3 +82,20 @@ def test_settings_normalise_codes_and_reject_unknown_ones() -> None:
     assert settings.thresholds == {"arb_Arab": 0.5}
     with pytest.raises(ValueError, match="not a language code"):
         LangIdSettings(languages=["klingon!"])
+
+
+_LABELLER = None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=400))
+def test_any_text_gets_a_label_or_a_reason_never_a_crash(text: str) -> None:
+    global _LABELLER
+    if _LABELLER is None:
+        _LABELLER = LanguageId(LangIdSettings(ensemble="off"))
+    doc = Document(text=text, id="h")
+    reason = _LABELLER.process(doc)
+    label = doc.metadata["language"]
+    assert reason in (None, "empty_text", "script_mismatch", "language_not_selected", "language_score_below_threshold")
+    assert label == "und" or re.fullmatch(r"[a-z]{3}_[A-Z][a-z]{3}", label)
+    assert 0.0 <= doc.metadata["language_score"] <= 1.0
