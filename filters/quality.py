@@ -160,12 +160,11 @@ class QualityFilter(RecordStep):
         if c4 is None:
             from datatrove.pipeline.filters import C4QualityFilter
 
-            c4 = self._c4[ctx.label] = C4QualityFilter(
-                filter_no_terminal_punct=False, language=ctx.pack.tokenizer_language or ctx.label
-            )
+            sentences = getattr(ctx.tokenizer, "stock", ctx.tokenizer)  # a datatrove WordTokenizer
+            c4 = self._c4[ctx.label] = C4QualityFilter(filter_no_terminal_punct=False, language=sentences)
         try:
             keep, reason = get_filter_result(c4.filter(doc))
-        except Exception:  # no sentence splitter for this language offline: skip the C4 rules, count it
+        except Exception:  # the sentence splitter failed on this text: skip the C4 rules for it, count it
             self.stat_update("c4_unavailable", f"c4_unavailable/{ctx.label}")
             return None
         return None if keep else (reason or "rejected")

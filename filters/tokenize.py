@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
 import regex
+from datatrove.utils.word_tokenizers import WhitespaceTokenizer as DatatroveWhitespaceTokenizer
 from loguru import logger
 
 if TYPE_CHECKING:
@@ -65,8 +66,12 @@ class WordTokenizer(Protocol):
     def word_tokenize(self, text: str) -> list[str]: ...
 
 
-class ScriptTokenizer:
-    """Dependency-free segmentation by Unicode script (see module docstring)."""
+class ScriptTokenizer(DatatroveWhitespaceTokenizer):
+    """Dependency-free segmentation by Unicode script (see module docstring).
+
+    A datatrove ``WordTokenizer`` (sentence splitting is datatrove's regex one), so datatrove's own
+    filters accept it as their ``language`` too.
+    """
 
     name = "script"
 
