@@ -36,7 +36,8 @@ class ExtractSettings(BaseModel):
     time_limit_seconds: float = Field(
         10.0,
         gt=0,
-        description="Wall-clock limit for extracting one page; a page over it is dropped as 'extract_timeout'.",
+        description="CPU-time limit for extracting one page (CPU, not wall-clock, so that results do not depend on "
+        "machine load); a page over it is dropped as 'extract_timeout'.",
     )
     max_body_bytes: int = Field(
         5_000_000,

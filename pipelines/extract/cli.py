@@ -23,7 +23,7 @@ def extract_command(
     ),
     worst: int = typer.Option(10, "--worst", min=0, help="How many lowest-F1 pages to list."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Evaluate only the first N pages."),
-    time_limit: float = typer.Option(10.0, "--time-limit", min=0.001, help="Seconds per page, as in the pipeline."),
+    time_limit: float = typer.Option(10.0, "--time-limit", min=0.001, help="CPU seconds per page, as in the pipeline."),
     markdown: bool = typer.Option(True, "--markdown/--plain", help="Markdown-like headings, lists and tables."),
 ) -> None:
     """Precision, recall and F1 (Article Extraction Benchmark metric), empty share, pages/s, worst pages."""

@@ -1,14 +1,21 @@
-"""A wall-clock limit around one call, without a process (or a thread) per call.
+"""A CPU-time limit around one call, without a process (or a thread) per call.
 
 Why it exists: a few pathological pages (deeply nested tables, megabytes of inline markup) make
 extractors run for minutes; one of them must not stall a worker. A process per page would cost
-more than the extraction itself, so the limit interrupts the running Python code instead:
+more than the extraction itself, so the limit interrupts the running Python code instead.
 
-* in the main thread, with ``SIGALRM`` (``setitimer``): no extra thread at all. Used only when
-  the alarm is free (no other itimer armed, no foreign SIGALRM handler, e.g. pytest-timeout);
-* elsewhere (Beam runs DoFns in worker threads), with one long-lived watchdog thread per
-  process that raises :class:`TimeLimitExceeded` asynchronously in the overdue thread
-  (``PyThreadState_SetAsyncExc``).
+The limit counts *CPU time*, not wall-clock time: on a loaded machine (or a preempted cloud
+worker) a wall-clock limit would drop different pages on different runs, so the same input
+would not give the same dataset; CPU time only depends on the page. Two mechanisms:
+
+* in the main thread (datatrove's worker processes): ``setitimer(ITIMER_VIRTUAL)`` and
+  ``SIGVTALRM``, no extra thread at all. Used only when that timer is free (not armed, no
+  foreign handler installed);
+* elsewhere (Beam runs DoFns in worker threads): one long-lived watchdog thread per process
+  that reads the guarded thread's own CPU clock (``pthread_getcpuclockid``) and raises
+  :class:`TimeLimitExceeded` in it asynchronously (``PyThreadState_SetAsyncExc``). It sleeps
+  until the earliest moment a limit could be reached (CPU time never runs faster than the
+  clock), so it costs nothing between checks.
 
 Both interrupt Python code between bytecodes, so a limit is reached only when control returns to
 Python (lxml's C parser finishes its current call first); extractors are mostly Python, and the
@@ -29,39 +36,52 @@ from typing import Iterator
 
 
 class TimeLimitExceeded(BaseException):
-    """The guarded call ran past its limit (BaseException: extractors cannot swallow it)."""
+    """The guarded call used more CPU time than its limit (BaseException: extractors cannot swallow it)."""
 
 
 def _raise_timeout(signum, frame) -> None:
     raise TimeLimitExceeded()
 
 
-def _alarm_is_free() -> bool:
+def _timer_is_free() -> bool:
     if threading.current_thread() is not threading.main_thread():
         return False
-    if signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+    if signal.getitimer(signal.ITIMER_VIRTUAL)[0] > 0:
         return False
-    return signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None, _raise_timeout)
+    return signal.getsignal(signal.SIGVTALRM) in (signal.SIG_DFL, signal.SIG_IGN, None, _raise_timeout)
 
 
 @contextmanager
-def _alarm_limit(seconds: float) -> Iterator[None]:
-    previous = signal.signal(signal.SIGALRM, _raise_timeout)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+def _signal_limit(seconds: float) -> Iterator[None]:
+    previous = signal.signal(signal.SIGVTALRM, _raise_timeout)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)
+
+
+class _Guard:
+    __slots__ = ("thread_id", "clock", "cpu_start", "seconds")
+
+    def __init__(self, seconds: float) -> None:
+        self.thread_id = threading.get_ident()
+        self.clock = time.pthread_getcpuclockid(self.thread_id)
+        self.cpu_start = time.clock_gettime(self.clock)
+        self.seconds = seconds
+
+    def remaining(self) -> float:
+        return self.seconds - (time.clock_gettime(self.clock) - self.cpu_start)
 
 
 class _Watchdog:
-    """One daemon thread per process that interrupts overdue threads (see the module docstring)."""
+    """One daemon thread per process that interrupts threads over their CPU limit."""
 
     def __init__(self) -> None:
         self._lock = threading.Condition()
-        self._heap: list[tuple[float, int, int]] = []  # (deadline, ticket, thread id)
-        self._active: set[int] = set()
+        self._heap: list[tuple[float, int]] = []  # (earliest wall time the limit can be reached, ticket)
+        self._active: dict[int, _Guard] = {}
         self._fired: set[int] = set()
         self._tickets = itertools.count()
         self._thread = threading.Thread(target=self._loop, name="lingoloom-time-limit", daemon=True)
@@ -69,19 +89,20 @@ class _Watchdog:
 
     def arm(self, seconds: float) -> int:
         ticket = next(self._tickets)
+        guard = _Guard(seconds)
         with self._lock:
-            self._active.add(ticket)
-            heapq.heappush(self._heap, (time.monotonic() + seconds, ticket, threading.get_ident()))
+            self._active[ticket] = guard
+            heapq.heappush(self._heap, (time.monotonic() + seconds, ticket))
             self._lock.notify()
         return ticket
 
     def disarm(self, ticket: int) -> None:
         with self._lock:
-            self._active.discard(ticket)
+            guard = self._active.pop(ticket, None)
             if ticket in self._fired:
                 self._fired.discard(ticket)
-                # the exception may still be pending (not yet raised): cancel it
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(threading.get_ident()), None)
+                if guard is not None:  # the exception may still be pending (not yet raised): cancel it
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(guard.thread_id), None)
 
     def _loop(self) -> None:
         with self._lock:
@@ -91,15 +112,24 @@ class _Watchdog:
                 if not self._heap:
                     self._lock.wait()
                     continue
-                deadline, ticket, thread_id = self._heap[0]
-                remaining = deadline - time.monotonic()
-                if remaining > 0:
-                    self._lock.wait(remaining)
+                wake_at, ticket = self._heap[0]
+                wait = wake_at - time.monotonic()
+                if wait > 0:
+                    self._lock.wait(wait)
                     continue
                 heapq.heappop(self._heap)
+                guard = self._active[ticket]
+                try:
+                    remaining = guard.remaining()
+                except OSError:  # the thread is gone
+                    del self._active[ticket]
+                    continue
+                if remaining > 0:
+                    heapq.heappush(self._heap, (time.monotonic() + remaining, ticket))
+                    continue
                 self._fired.add(ticket)
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                    ctypes.c_ulong(thread_id), ctypes.py_object(TimeLimitExceeded)
+                    ctypes.c_ulong(guard.thread_id), ctypes.py_object(TimeLimitExceeded)
                 )
 
 
@@ -126,11 +156,11 @@ def _watchdog_limit(seconds: float) -> Iterator[None]:
 
 
 def time_limit(seconds: float):
-    """Context manager raising :class:`TimeLimitExceeded` in the body once ``seconds`` have passed.
+    """Context manager raising :class:`TimeLimitExceeded` in the body once it used ``seconds`` of CPU.
 
     Wrap the ``with`` block itself in ``try/except TimeLimitExceeded``: the exception may surface
     while leaving the block.
     """
-    if _alarm_is_free():
-        return _alarm_limit(seconds)
+    if _timer_is_free():
+        return _signal_limit(seconds)
     return _watchdog_limit(seconds)
