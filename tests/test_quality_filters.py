@@ -116,6 +116,11 @@ def test_c4_line_filters_run_for_english_only_by_default():
     assert off.process(doc(lorem)) is None
     # a Spanish pack keeps C4 off (FineWeb-2): the same text labelled Spanish is not dropped by C4
     assert not (QualityFilter().process(doc(lorem, "spa_Latn")) or "").startswith("c4:")
+    # forced on, C4 also runs for a language segmented by the script tokenizer (Burmese) or pythainlp (Thai)
+    forced = QualityFilter(QualitySettings(c4_line_filters="on"))
+    assert forced.process(doc("ယနေ့ ရာသီဥတု အလွန် ကောင်းသည် {x}\n" * 3, "mya_Mymr")) == "c4:curly_bracket"
+    assert forced.process(doc("วันนี้ อากาศ ดี มาก {x}\n" * 3, "tha_Thai")) == "c4:curly_bracket"
+    assert "c4_unavailable" not in forced.stats.stats
 
 
 def test_fasttext_quality_classifier_hook():
