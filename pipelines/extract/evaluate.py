@@ -56,7 +56,8 @@ class EvalReport:
 
 
 def extract_page(extractor: Extractor, body: bytes, time_limit_seconds: float) -> tuple[str, str]:
-    """(text, status) for one page, exactly as the extraction step would produce it."""
+    """(text, status) for one page: charset detection and extraction under the time limit, as in the
+    step (whose cheap pre-checks for non-HTML bodies are left out: gold pages are HTML)."""
     decoded = decode_body(body)
     if decoded is None:
         return "", "undecodable"
