@@ -14,6 +14,8 @@ from typing import Iterator
 from lingoloom.filters.minhash.shingles import shingle_hashes
 from lingoloom.schemas.minhash import MinHashSettings
 
+#: Overshooting edits discarded before one is kept anyway.
+MAX_REJECTED = 30
 #: Edits applied to make a near-duplicate, each at a small random place.
 EDITS = ("insert", "delete", "boilerplate", "reorder")
 BOILERPLATE = (
@@ -69,14 +71,16 @@ def near_duplicate(
 ) -> tuple[str, float]:
     """Apply random edits to ``text`` until its Jaccard similarity to the original is in ``[target - tolerance, target]``.
 
-    An edit that would overshoot is discarded and another drawn. Returns the edited text and its
-    exact similarity (the closest reached when the text is too short to land in the window).
+    An edit that would overshoot is discarded and another drawn (up to ``MAX_REJECTED`` times, then
+    kept: texts with few, long "words", such as Chinese split on spaces, move in big steps).
+    Returns the edited text and its exact similarity, which labels the pair.
     """
     words = text.split()
     vocabulary = sorted(set(words)) or ["word"]
     original = _shingle_set(text, settings, language)
     current, similarity = words, 1.0
     careful = False
+    rejected = 0
     for _ in range(20 * len(words) + 20):
         # several edits at once while far from the target, one at a time after an overshoot
         steps = 1 if careful else max(1, int((similarity - target) * len(current) / 40))
@@ -84,8 +88,9 @@ def near_duplicate(
         for _ in range(steps):
             candidate = _edit(candidate, rng, vocabulary)
         value = _jaccard(original, _shingle_set(" ".join(candidate), settings, language))
-        if value < target - tolerance and similarity > target:
+        if value < target - tolerance and similarity > target and rejected < MAX_REJECTED:
             careful = True
+            rejected += 1
             continue
         current, similarity = candidate, value
         if value <= target:
