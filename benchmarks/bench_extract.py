@@ -11,7 +11,7 @@ process run (single core; CPU time, so that other load on the machine does not s
    profiles through the pipeline's path (charset detection, extractor under the time limit),
    and resiliparse when installed; pages/s are medians over ``--repeats`` interleaved runs;
 2. the cost of the per-page time limit: the same ``trafilatura.extract`` call in a loop, bare and
-   inside ``time_limit`` (SIGVTALRM in the main thread; the watchdog in a worker thread), on the
+   inside ``time_limit`` (in the main thread and in a worker thread), on the
    211 pages of ``bench/pages.warc.gz``; and the whole Extract step (WARC bodies in, records out)
    against plain ``trafilatura.extract`` on the same bodies.
 
@@ -145,9 +145,9 @@ def time_limit_overhead(warc: Path, repeats: int) -> None:
     kept: list[int] = []
     for _ in range(repeats):
         timings.setdefault("bare, main thread", []).append(cpu_seconds(bare))
-        timings.setdefault("time_limit (SIGVTALRM), main thread", []).append(cpu_seconds(guarded))
+        timings.setdefault("time_limit, main thread", []).append(cpu_seconds(guarded))
         timings.setdefault("bare, worker thread", []).append(in_thread(bare)())
-        timings.setdefault("time_limit (watchdog), worker thread", []).append(in_thread(guarded)())
+        timings.setdefault("time_limit, worker thread", []).append(in_thread(guarded)())
         timings.setdefault("trafilatura.extract(body) defaults", []).append(cpu_seconds(bare_on_bodies))
         timings.setdefault("Extract step, precision profile", []).append(whole_step("precision"))
         timings.setdefault("Extract step, fast profile", []).append(whole_step("fast"))
@@ -155,8 +155,8 @@ def time_limit_overhead(warc: Path, repeats: int) -> None:
     print(f"\n{warc.name}: {len(docs)} pages, pages/s = median of {repeats} runs (CPU time)\n")
     print("| loop | pages/s | ratio |")
     print("|---|---:|---:|")
-    pairs = [("bare, main thread", "time_limit (SIGVTALRM), main thread"),
-             ("bare, worker thread", "time_limit (watchdog), worker thread"),
+    pairs = [("bare, main thread", "time_limit, main thread"),
+             ("bare, worker thread", "time_limit, worker thread"),
              ("trafilatura.extract(body) defaults", "Extract step, precision profile"),
              ("trafilatura.extract(body) defaults", "Extract step, fast profile")]
     shown = set()

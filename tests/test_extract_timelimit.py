@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import threading
 import time
 
@@ -12,20 +11,19 @@ from lingoloom.pipelines.extract.timelimit import TimeLimitExceeded, time_limit
 
 
 def spin(cpu_seconds: float) -> None:
+    """Burn about ``cpu_seconds`` of user CPU time in this thread (the clock is read rarely:
+    reading a CPU clock is a system call, which would turn the loop into system time)."""
     end = time.thread_time() + cpu_seconds
     while time.thread_time() < end:
-        pass
+        sum(range(20_000))
 
 
-def test_main_thread_limit_stops_a_runaway_loop_and_restores_the_timer():
-    before = signal.getsignal(signal.SIGVTALRM)
-    start = time.monotonic()
+def test_main_thread_limit_stops_a_runaway_loop():
+    start = time.thread_time()
     with pytest.raises(TimeLimitExceeded):
         with time_limit(0.05):
             spin(5)
-    assert time.monotonic() - start < 3
-    assert signal.getsignal(signal.SIGVTALRM) is before
-    assert signal.getitimer(signal.ITIMER_VIRTUAL)[0] == 0
+    assert time.thread_time() - start < 1
 
 
 @pytest.mark.parametrize("in_thread", [False, True])
@@ -62,22 +60,7 @@ def test_exception_handlers_inside_the_call_cannot_swallow_it():
             swallowing()
 
 
-def test_foreign_timer_is_left_alone_and_watchdog_used():
-    fired = []
-    previous = signal.signal(signal.SIGVTALRM, lambda *_: fired.append(True))
-    try:
-        signal.setitimer(signal.ITIMER_VIRTUAL, 0.3)
-        with pytest.raises(TimeLimitExceeded):
-            with time_limit(0.05):
-                spin(5)
-        spin(0.6)
-        assert fired == [True]  # the other user's timer still went off
-    finally:
-        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
-        signal.signal(signal.SIGVTALRM, previous)
-
-
-def test_worker_threads_use_the_watchdog_and_fast_calls_are_untouched():
+def test_worker_threads_are_limited_and_fast_calls_are_untouched():
     outcome = {}
 
     def work():
