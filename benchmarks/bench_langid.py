@@ -11,7 +11,7 @@ the same texts, in one run:
   :class:`~lingoloom.langid.labeller.Labeller` (lid.176, no ensemble) without mixed-language
   detection, with the defaults, and with the paragraph pass forced on every document,
   datatrove's ``LanguageFilter`` (ft176, the same model file), and the ensemble with heliport
-  when installed; medians of ``--repeats`` runs;
+  when installed; medians of ``--repeats`` interleaved runs;
 - quality on UDHR: accuracy and macro-F1 of raw lid.176, our labels, our labels without script
   post-processing, heliport, and the ensemble, over the languages each covers and their union,
   grouped by script and by region, plus the script-confusable languages.
@@ -78,13 +78,16 @@ def region_of(label: str) -> str:
     return "unknown"
 
 
-def median_seconds(run: Callable[[], object], repeats: int) -> float:
-    times = []
+def interleaved_medians(contenders: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
+    """Median seconds of each contender; each repeat runs every contender once, in turn, so that
+    load from other processes on a shared machine falls on all of them alike."""
+    times: dict[str, list[float]] = {name: [] for name in contenders}
     for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, run in contenders.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def throughput(texts: Sequence[str], repeats: int, batch: int = 256) -> dict[str, float]:
@@ -121,7 +124,7 @@ def throughput(texts: Sequence[str], repeats: int, batch: int = 256) -> dict[str
         ensemble = Labeller(LangIdSettings(ensemble="on"))
         ensemble.label(texts[:2])
         contenders["lingoloom ensemble lid176 + heliport, defaults"] = lambda: [ensemble.label(chunk) for chunk in chunks]
-    return {name: median_seconds(run, repeats) for name, run in contenders.items()}
+    return interleaved_medians(contenders, repeats)
 
 
 def predict_labels(fn: Callable[[list[str]], list[str]], texts: Sequence[str], batch: int = 512) -> list[str]:
@@ -171,10 +174,10 @@ def main(argv: list[str] | None = None) -> None:
     documents = load_documents(args.shared)
     lines = [t for _, t in udhr_pairs(args.shared / "langid")]
     results: dict = {"documents": len(documents), "document_chars": sum(map(len, documents)), "lines": len(lines)}
-    print(f"\n## Throughput (single process, median of {args.repeats})\n")
+    print(f"\n## Throughput (single process, median of {args.repeats} interleaved runs)\n")
     print("| contender | documents/s | vs raw | UDHR lines/s | vs raw |\n|---|---:|---:|---:|---:|")
     doc_times = throughput(documents, args.repeats)
-    line_times = throughput(lines, max(1, args.repeats // 2))
+    line_times = throughput(lines, args.repeats)
     results["throughput"] = {"documents_seconds": doc_times, "lines_seconds": line_times}
     for name in doc_times:
         d, l = doc_times[name], line_times[name]
