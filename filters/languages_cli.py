@@ -78,7 +78,7 @@ def calibrate_command(
     label: str = typer.Argument(..., help="The language label to calibrate, e.g. tha_Thai."),
     sample: Path = typer.Option(..., exists=True, dir_okay=False, help="Clean reference text: .txt, .jsonl (text field) or .parquet."),
     name: Optional[str] = typer.Option(None, help="English name of the language (for a new pack)."),
-    out: Optional[Path] = typer.Option(None, help="Where to write the pack (default: ./<label>.yaml)."),
+    out: Optional[Path] = typer.Option(None, help="Pack file <label>.yaml or a directory (default: ./<label>.yaml)."),
     report: Optional[Path] = typer.Option(None, help="Also write the Markdown report here."),
     lines_per_doc: int = typer.Option(20, help="For .txt samples: non-empty lines per pseudo-document."),
     force: bool = typer.Option(False, help="Overwrite an existing output file."),
@@ -91,6 +91,11 @@ def calibrate_command(
         typer.echo(f"{label!r} is not a label: use <iso639-3>_<Script>, e.g. tha_Thai", err=True)
         raise typer.Exit(2)
     out = out or Path(f"{label}.yaml")
+    if out.is_dir():
+        out = out / f"{label}.yaml"
+    if out.name != f"{label}.yaml":
+        typer.echo(f"the pack file must be named {label}.yaml (packs are found by file name): fix --out", err=True)
+        raise typer.Exit(2)
     if out.exists() and not force:
         typer.echo(f"{out} exists; pass --force to overwrite or --out to choose another file", err=True)
         raise typer.Exit(2)
