@@ -77,13 +77,14 @@ def beam_input_files(config: RunConfig, work_dir: Path) -> list[InputFile]:
     """Read tasks for Beam: WARC/table patterns stay patterns (workers expand them on any filesystem);
     crawl and Common Crawl inputs are acquired first, as for the local engine."""
     files: list[InputFile] = []
-    for spec in config.inputs:
+    for index, spec in enumerate(config.inputs):
         if isinstance(spec, WarcInput):
             files.extend(InputFile(pattern, "warc", spec.source) for pattern in spec.paths)
         elif isinstance(spec, TableInput):
             files.extend(InputFile(pattern, spec.type, spec.source, spec) for pattern in spec.paths)
         else:
-            files.extend(resolve_inputs(config.model_copy(update={"inputs": [spec]}), work_dir))
+            single = config.model_copy(update={"inputs": [spec]})
+            files.extend(resolve_inputs(single, work_dir / f"input-{index}"))
     return files
 
 
