@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cached_property, lru_cache
+from itertools import accumulate
 
 import regex
 from datatrove.utils.text import PUNCTUATION_SET, TERMINAL_PUNCTUATION
@@ -209,14 +210,8 @@ class TextView:
 
 def _joined(words: list[str], sep: str) -> tuple[str, list[int]]:
     """``sep.join(words)`` and the start offset of every word (plus one past the end)."""
-    starts = [0] * (len(words) + 1)
-    position = 0
     step = len(sep)
-    for i, word in enumerate(words):
-        starts[i] = position
-        position += len(word) + step
-    starts[len(words)] = position
-    return sep.join(words), starts
+    return sep.join(words), [0, *accumulate(len(word) + step for word in words)]
 
 
 _SCRIPT_ALIASES = {"Hans": ("Hani",), "Hant": ("Hani",), "Jpan": ("Hani", "Hira", "Kana"), "Kore": ("Hang", "Hani")}
@@ -234,7 +229,7 @@ def _script_letters(script: str) -> "regex.Pattern[str] | None":
         return None
 
 
-SCRIPT_SHARE_CHARS = 4000
+SCRIPT_SHARE_CHARS = 2000
 
 
 def script_share(text: str, label: str) -> float:
