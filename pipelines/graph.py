@@ -23,7 +23,7 @@ def record_steps(config: RunConfig) -> list[PipelineStep]:
     """Extract -> language ID -> quality -> content hash: the per-record chain of every engine."""
     return [
         Extract(config.extract),
-        LanguageId(config.langid),
+        LanguageId(config.langid, packs_dir=config.quality.packs_dir),
         QualityFilter(config.quality),
         ContentHash(),
     ]

@@ -37,7 +37,7 @@ def models_used(config: RunConfig) -> list[dict]:
     """Model files the run used, with checksums and licences (for the manifest and the card)."""
     from lingoloom.langid.step import LanguageId
 
-    return LanguageId(config.langid).models_info()
+    return LanguageId(config.langid, packs_dir=config.quality.packs_dir).models_info()
 
 
 def finalize(config: RunConfig, out_dir: Path, stats: RunStats, engine: str, workers: int,
