@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from datatrove.pipeline.filters import LanguageFilter
+from datatrove.utils.lid import FT176LID
 from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
@@ -64,22 +66,47 @@ def run_lingoloom(warcs: list[Path], out: Path) -> int:
     return outcome.stats["read"]["in"]
 
 
+class StockLanguageFilter(LanguageFilter):
+    """datatrove's LanguageFilter, unchanged, on the same lid.176.ftz file (no download).
+
+    datatrove's dependency checks look for the distribution ``fasttext-numpy2-wheel``; ours,
+    ``fasttext-numpy2``, provides the same ``fasttext`` module, so these two classes skip the check.
+    """
+
+    def __new__(cls, *args, **kwargs):
+        return object.__new__(cls)
+
+    def __init__(self):
+        super().__init__()
+        self.model = LocalFT176()
+
+
+class LocalFT176(FT176LID):
+    """datatrove's ft176 identifier reading the embedded model file."""
+
+    @property
+    def model(self):
+        if self._model is None:
+            from fasttext.FastText import _FastText
+
+            from lingoloom.langid.models import lid176_path
+
+            self._model = _FastText(str(lid176_path()))
+        return self._model
+
+
 def run_datatrove(warcs: list[Path], out: Path) -> int:
     from datatrove.executor import LocalPipelineExecutor
     from datatrove.pipeline.extractors import Trafilatura
-    from datatrove.pipeline.filters import GopherQualityFilter, GopherRepetitionFilter, LanguageFilter
+    from datatrove.pipeline.filters import GopherQualityFilter, GopherRepetitionFilter
     from datatrove.pipeline.readers import WarcReader
     from datatrove.pipeline.writers import ParquetWriter
-    from datatrove.utils.lid import FT176LID
 
-    from lingoloom.langid.models import lid176_path
-
-    FT176LID.MODEL_URL = f"file://{lid176_path()}"
     executor = LocalPipelineExecutor(
         pipeline=[
             WarcReader(str(warcs[0].parent), glob_pattern="*.warc.gz"),
             Trafilatura(favour_precision=True, timeout=1.0),
-            LanguageFilter(),
+            StockLanguageFilter(),
             GopherRepetitionFilter(),
             GopherQualityFilter(),
             ParquetWriter(str(out / "data")),

@@ -130,7 +130,7 @@ def langid_section(config: RunConfig, models: Sequence[Mapping[str, Any]], out_d
     from lingoloom.langid.step import LanguageId
 
     scores = _column(Path(out_dir), "language_score")
-    thresholds = LanguageId(config.langid).thresholds_used(scores)
+    thresholds = LanguageId(config.langid, packs_dir=config.quality.packs_dir).thresholds_used(scores)
     names = ", ".join(f"`{m.get('name')}`" for m in models) or f"`{config.langid.model}`"
     rows = []
     for lang, column in scores.items():
