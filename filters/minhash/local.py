@@ -12,14 +12,12 @@ component labels (per partition) -> members with their quality (per file) -> sur
 component (per partition) -> decisions (per file).
 
 Survivors follow the project's one rule (:mod:`lingoloom.filters.survivor`: the self-canonical
-page, then the highest quality score, then the smallest id). A node is ``file_index << 32 | row`` (the row of the document in its input file); earlier runs'
-indexes (``settings.index_in``) are added as extra pseudo-files whose documents always survive.
+page, then the highest quality score, then the smallest id). A node is ``file_index << 32 | row``
+(the row of the document in its input file); earlier runs' indexes (``settings.index_in``) are added as extra pseudo-files whose documents always survive.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -30,8 +28,8 @@ from datatrove.pipeline.base import PipelineStep
 
 from lingoloom.filters.minhash import graph
 from lingoloom.filters.minhash.signature import Signer
+from lingoloom.filters.minhash.spill import PairBuffer, load_partition, partition_of, save, write_pairs
 from lingoloom.filters.survivor import is_self_canonical
-from lingoloom.filters.minhash.spill import PairBuffer, load_partition, partition_count, save, write_pairs
 from lingoloom.schemas.minhash import MinHashSettings
 
 DROP_STAGE = "minhash"
@@ -308,8 +306,6 @@ class SaveIndex(_Stage):
 
 
 def _parts(pairs: np.ndarray, partitions: int) -> np.ndarray:
-    from lingoloom.filters.minhash.spill import partition_of
-
     return partition_of(pairs[:, 0], partitions) if len(pairs) else np.empty(0, dtype=np.int64)
 
 
