@@ -47,7 +47,8 @@ class TrafilaturaExtractor:
         profile = self.profile
         return Options(
             config=DEFAULT_CONFIG,
-            output_format="python",
+            # "txt": bare_extraction leaves the tree unserialised; _text() renders it once
+            output_format="txt",
             fast=fast,
             precision=profile.focus == "precision",
             recall=profile.focus == "recall",
@@ -72,7 +73,7 @@ class TrafilaturaExtractor:
             return ""
         if self.markdown:
             return unescape_markdown(xmltotxt(document.body, True))
-        return document.text or ""
+        return xmltotxt(document.body, False)
 
     def extract(self, html: str) -> Extracted | None:
         from trafilatura import bare_extraction
