@@ -59,6 +59,11 @@ def print_summary(stats: RunStats, figures: list[LanguageFigures], out_dir: str,
     console = console or Console()
     console.print(stage_table(stats))
     console.print(language_table(stats, figures))
+    if "quality" in stats:
+        from lingoloom.filters.fairness import fairness_flags
+
+        for flag in fairness_flags(stats["quality"]):
+            console.print(f"[yellow]fairness:[/yellow] {flag.message()}")
     documents = sum(f.documents for f in figures)
     console.print(f"[bold]{documents:,} documents in {len(figures)} languages[/bold] written to {out_dir} "
                   f"in {seconds:.1f} s (card: {out_dir}/README.md)")
