@@ -14,6 +14,8 @@ FineWeb quality -> fastText quality classifier (optional) -> PII redaction of wh
 
 from __future__ import annotations
 
+import functools
+
 import unicodedata
 from dataclasses import dataclass
 
@@ -57,8 +59,13 @@ class LanguageContext:
     stopwords: frozenset[str]
 
 
+@functools.lru_cache(maxsize=512)
 def language_context(label: str, packs_dir: str | None = None) -> LanguageContext:
-    """Resolve pack, tokenizer and stopword set for ``label`` (``und`` gets the generic pack and script tokenizer)."""
+    """Resolve pack, tokenizer and stopword set for ``label`` (``und`` gets the generic pack and script tokenizer).
+
+    Cached per process: datatrove unpickles a fresh step for every task, and loading a
+    tokenizer (spaCy, jieba, SudachiPy) costs far more than a task's documents.
+    """
     pack = pack_for(label, packs_dir)
     tokenizer = script_tokenizer() if label == UNKNOWN_LANGUAGE else tokenizer_for_pack(pack, label)
     return LanguageContext(label, pack, tokenizer, frozenset(pack.stopwords))
