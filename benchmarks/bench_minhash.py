@@ -73,6 +73,7 @@ def _datatrove_signature_step():
 
 
 def throughput(docs: list[tuple[str, str | None]], repeats: int) -> dict:
+    """Documents per second of ours, datasketch and datatrove on the same documents (medians)."""
     from datasketch import MinHash
 
     from lingoloom.filters.minhash.shingles import reference_shingles
@@ -129,6 +130,7 @@ def throughput(docs: list[tuple[str, str | None]], repeats: int) -> dict:
 
 
 def quality(docs: list[tuple[str, str | None]], seed: int = 7) -> dict:
+    """Precision/recall/F1 on generated near-duplicate pairs of real texts, and the recall curve."""
     from lingoloom.filters.minhash.evaluate import predict, recall_by_similarity, scores
     from lingoloom.filters.minhash.neardup import jaccard, near_duplicate
     from lingoloom.schemas.minhash import MinHashSettings
@@ -204,14 +206,15 @@ print(json.dumps({"seconds": time.perf_counter() - started, "peak_rss_mb": resou
 
 
 def scale(sizes: list[int]) -> list[dict]:
+    """Whole local dedup on synthetic corpora of the given sizes: time, peak RSS, counts."""
+    import pyarrow.parquet as pq
+
     results = []
     for documents in sizes:
         with tempfile.TemporaryDirectory(prefix="bench_minhash_") as tmp:
             parts = max(1, documents // 12500)
             subprocess.run([sys.executable, "-c", MAKE, str(documents), str(parts), tmp], check=True)
             text_mb = 0.0
-            import pyarrow.parquet as pq
-
             for p in Path(tmp).glob("part-*.parquet"):
                 text_mb += sum(len(t) for t in pq.read_table(p, columns=["text"]).column("text").to_pylist()) / 2**20
             out = subprocess.run(
