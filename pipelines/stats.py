@@ -21,8 +21,8 @@ StageCounts = dict[str, int]
 RunStats = dict[str, StageCounts]
 
 
-def _stage_name(block_name: str) -> str:
-    """datatrove names blocks ``"<type>: <name>"``; our stages are named by their ``name``."""
+def stage_name(block_name: str) -> str:
+    """The stage a stats block belongs to: ``"<type>: <name>"`` -> ``<name>``; a RecordStep's name is its stage."""
     return block_name.split(": ", 1)[-1]
 
 
@@ -31,7 +31,7 @@ def read_datatrove_stats(logging_dir: str | Path) -> RunStats:
     totals: RunStats = defaultdict(lambda: defaultdict(int))
     for path in sorted(Path(logging_dir, "stats").glob("*.json")):
         for block in json.loads(path.read_text()):
-            stage = _stage_name(block["name"])
+            stage = stage_name(block["name"])
             for key, value in block.get("stats", {}).items():
                 if isinstance(value, Mapping):
                     totals[stage][key] += int(value.get("total", 0))

@@ -32,6 +32,7 @@ from datatrove.data import Document
 from datatrove.pipeline.base import PipelineStep
 from datatrove.utils.stats import MetricStatsDict
 
+from lingoloom.pipelines.stats import stage_name as stats_stage_name
 from lingoloom.pipelines.steps import RecordStep, run_steps
 
 #: Every lingoloom counter lives in a namespace ``lingoloom:<stage>``.
@@ -57,13 +58,8 @@ def to_document(element: Mapping[str, Any]) -> Document:
 
 
 def stage_name(step: PipelineStep) -> str:
-    """The stage a step's stats belong to: its datatrove stats name without the ``"<type>: "`` prefix.
-
-    A :class:`RecordStep` names its stats after its ``stage``; other steps are named
-    ``"<type>: <name>"``. :mod:`lingoloom.pipelines.stats` applies the same rule to the local
-    engine's stats files, so both engines file a step's counts under the same stage.
-    """
-    return step.stats.name.split(": ", 1)[-1]
+    """The stage a step's stats belong to, by the rule the local engine's stats files use."""
+    return stats_stage_name(step.stats.name)
 
 
 def namespace(stage: str) -> str:
