@@ -73,3 +73,13 @@ def test_non_seekable_stream_is_read():
 
     docs = list(iter_warc_documents(OneWay(data), "test"))
     assert [d.metadata["url"] for d in docs] == ["http://a.test/1", "http://a.test/2"]
+
+
+def test_junk_between_records_loses_no_later_record():
+    for gzip in (True, False):
+        first = response_record_bytes("http://a.test/1", b"one", gzip=gzip)
+        last = response_record_bytes("http://a.test/3", b"three", gzip=gzip)
+        for junk in (b"stray bytes\n", b"\n\n", b"\r\n\r\n\r\n", b"\x00" * 40):
+            docs, drops = read(first + junk + last)
+            assert [d.metadata["url"] for d in docs] == ["http://a.test/1", "http://a.test/3"], (gzip, junk)
+            assert drops in ([], ["malformed_record"]), (gzip, junk, drops)

@@ -125,13 +125,26 @@ def iter_warc_documents(
         iterator = ArchiveIterator(stream, check_digests=False)
         try:
             for record in iterator:
+                if record.rec_type is None:
+                    raise ValueError("record without a WARC-Type: unreadable bytes between records")
                 if record.rec_type not in ("response", "conversion"):
                     continue
                 doc = _record_to_document(record, source, max_body_bytes, on_drop)
                 if doc is not None:
                     doc.metadata["_origin"] = origin
                     yield doc
-            return
+            if not seekable:
+                return
+            # warcio stops quietly at bytes it cannot read as a record (stray blank lines or junk
+            # between gzip members): look past them so no later record is lost unseen.
+            stopped_at = max(iterator.offset or 0, base)
+            next_start = _find_next(stream, stopped_at, marker)
+            if next_start is None or next_start <= base:
+                return
+            stream.seek(stopped_at)
+            if stream.read(next_start - stopped_at).strip():
+                on_drop("malformed_record")
+            base = next_start
         except _MALFORMED:
             on_drop("malformed_record")
             if not seekable:
