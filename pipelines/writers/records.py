@@ -15,7 +15,7 @@ from pathlib import Path
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from lingoloom.pipelines.writers.parquet import write_rows_atomic
+from lingoloom.pipelines.writers.parquet import WORK_ROW_GROUP_ROWS, write_rows_atomic
 from lingoloom.schemas.record import document_to_row
 
 
@@ -34,7 +34,7 @@ class RecordShardWriter(PipelineStep):
         for doc in data or ():
             rows.append(document_to_row(doc))
             self.stat_update("written")
-        write_rows_atomic(rows, Path(self.folder) / f"{rank:05d}.parquet")
+        write_rows_atomic(rows, Path(self.folder) / f"{rank:05d}.parquet", row_group_rows=WORK_ROW_GROUP_ROWS)
         return
         yield
 
@@ -55,7 +55,8 @@ class LanguageBucketWriter(PipelineStep):
             row = document_to_row(doc)
             by_language[row["language"]].append(row)
         for language, rows in sorted(by_language.items()):
-            write_rows_atomic(rows, Path(self.folder) / language / f"{rank:05d}.parquet")
+            write_rows_atomic(rows, Path(self.folder) / language / f"{rank:05d}.parquet",
+                              row_group_rows=WORK_ROW_GROUP_ROWS)
             self.stat_update(f"written/{language}", value=len(rows))
         return
         yield
