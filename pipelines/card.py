@@ -17,7 +17,7 @@ from huggingface_hub import DatasetCardData
 from lingoloom.pipelines.card_details import CardExtras
 from lingoloom.langid.labels import bcp47, card_language_code
 from lingoloom.pipelines.report import LanguageFigures, size_category
-from lingoloom.pipelines.stats import RunStats, dropped_by_reason, stage_totals
+from lingoloom.pipelines.stats import RunStats, stage_rows
 from lingoloom.schemas.config import RunConfig
 
 LID176_ATTRIBUTION = (
@@ -66,12 +66,7 @@ def _language_table(figures: list[LanguageFigures]) -> str:
 
 def _removal_table(stats: RunStats, stage_order: tuple[str, ...]) -> str:
     lines = ["| stage | in | kept | dropped | main reasons |", "|---|---:|---:|---:|---|"]
-    for stage in stage_order:
-        counts = stats.get(stage)
-        if not counts:
-            continue
-        seen, kept, dropped = stage_totals(counts)
-        reasons = sorted(dropped_by_reason(counts).items(), key=lambda item: -item[1])[:4]
+    for stage, seen, kept, dropped, reasons in stage_rows(stats, stage_order, top_reasons=4):
         shown = ", ".join(f"{reason} ({n:,})" for reason, n in reasons) or "–"
         lines.append(f"| {stage} | {seen:,} | {kept:,} | {dropped:,} | {shown} |")
     return "\n".join(lines)

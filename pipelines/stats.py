@@ -78,6 +78,23 @@ def stage_totals(counts: StageCounts) -> tuple[int, int, int]:
     return counts.get(STAT_IN, 0), counts.get(STAT_KEPT, 0), counts.get(STAT_DROPPED, 0)
 
 
+def stage_rows(stats: RunStats, stage_order: Iterable[str], top_reasons: int = 3
+               ) -> list[tuple[str, int, int, int, list[tuple[str, int]]]]:
+    """``(stage, in, kept, dropped, [(reason, n), ...])`` for each stage of ``stage_order`` that has counts.
+
+    The one source of the per-stage table in the run summary and in the dataset card.
+    """
+    rows = []
+    for stage in stage_order:
+        counts = stats.get(stage)
+        if not counts:
+            continue
+        seen, kept, dropped = stage_totals(counts)
+        reasons = sorted(dropped_by_reason(counts).items(), key=lambda item: -item[1])[:top_reasons]
+        rows.append((stage, seen, kept, dropped, reasons))
+    return rows
+
+
 def write_stats(stats: RunStats, path: str | Path) -> Path:
     """Write ``stats`` as sorted, indented JSON."""
     path = Path(path)

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from lingoloom.pipelines.graph import STAGE_ORDER
 from lingoloom.pipelines.report import LanguageFigures
-from lingoloom.pipelines.stats import RunStats, dropped_by_reason, kept_by_language, stage_totals
+from lingoloom.pipelines.stats import RunStats, kept_by_language, stage_rows
 
 #: Stages shown as columns of the per-language table (after language ID, languages are known).
 LANGUAGE_STAGES = ("langid", "quality", "exact_dedup", "minhash", "write")
@@ -23,12 +23,7 @@ def stage_table(stats: RunStats) -> Table:
     for column, justify in (("stage", "left"), ("in", "right"), ("kept", "right"), ("dropped", "right"),
                             ("main drop reasons", "left")):
         table.add_column(column, justify=justify)
-    for stage in STAGE_ORDER:
-        counts = stats.get(stage)
-        if not counts:
-            continue
-        seen, kept, dropped = stage_totals(counts)
-        reasons = sorted(dropped_by_reason(counts).items(), key=lambda item: -item[1])[:3]
+    for stage, seen, kept, dropped, reasons in stage_rows(stats, STAGE_ORDER):
         table.add_row(stage, f"{seen:,}", f"{kept:,}", f"{dropped:,}",
                       ", ".join(f"{reason} {n}" for reason, n in reasons))
     return table
