@@ -123,14 +123,7 @@ def apply_global_stages(records, config: RunConfig):
 def build_pipeline(pipeline: beam.Pipeline, config: RunConfig, files: Sequence[InputFile], out_dir: str):
     """Add the whole run to ``pipeline``; returns the PCollection of written shards ``(lang, path, rows)``."""
     records = pipeline | "Read" >> ReadInputs(files) | "PerRecord" >> ApplySteps(record_steps(config))
-    records = apply_global_stages(records, config)
-    if config.balance.enabled:
-        # The mixture plan and balance report are computed in the graph too, so a Dataflow run whose
-        # output the launcher cannot read back still gets stats/balance.json next to its shards.
-        from lingoloom.filters.balance.beam import BalanceStage
-
-        records = records | "balance" >> BalanceStage(config.balance, report_path=f"{out_dir}/stats/balance.json")
-    return records | "Write" >> WriteHubParquet(
+    return apply_global_stages(records, config) | "Write" >> WriteHubParquet(
         out_dir, config.output.max_rows_per_shard, config.output.max_bytes_per_shard
     )
 
