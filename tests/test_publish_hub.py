@@ -6,10 +6,13 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
 import huggingface_hub.constants
+import huggingface_hub.utils._http
 import pytest
 
 from hub_server import HubServer
@@ -98,6 +101,31 @@ def test_interrupted_publish_resumes_without_reuploading(output: Path, hub: HubS
     assert not first & set(report.uploaded)
     assert hub.files(REPO) == _local(output)
     assert set(hub.state.lfs_uploads.values()) == {1}  # objects sent before the failure were not sent again
+    assert hub.state.lfs_uploads.keys() >= uploaded_before.keys()
+    assert set(_committed_paths(hub).values()) == {1}
+
+
+def test_lfs_upload_failing_beyond_every_retry_stops_cleanly_and_resumes(output: Path, hub: HubServer,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An LFS store that keeps dropping one object's upload: the client's and our retries run out, publish stops
+    with a resume hint and nothing half-committed; the next run uploads only what is missing, once."""
+    hub.fail("PUT", r"/lfs/[0-9a-f]{64}$", drop=True, times=1000, after=1)  # the first single-part object lands
+    # The client backs off 1+2+4+8+8 s per attempt; skip the waiting, not the retries.
+    monkeypatch.setattr(huggingface_hub.utils._http, "time", SimpleNamespace(sleep=lambda _: None, time=time.time))
+    with pytest.raises(PublishError, match="Re-run the same command to resume"):
+        _publish(output, hub, commit_attempts=2)
+    assert hub.count("PUT", r"/lfs/[0-9a-f]{64}$", status=0) >= 2  # retried before giving up
+    committed_before = set(hub.files(REPO))
+    assert set(_committed_paths(hub).values()) <= {1}
+    uploaded_before = dict(hub.state.lfs_uploads)
+
+    hub.clear_failures()
+    report = _publish(output, hub)
+
+    assert report.verified
+    assert set(report.skipped) == committed_before
+    assert hub.files(REPO) == _local(output)
+    assert set(hub.state.lfs_uploads.values()) == {1}  # the object that landed first was not sent again
     assert hub.state.lfs_uploads.keys() >= uploaded_before.keys()
     assert set(_committed_paths(hub).values()) == {1}
 
