@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from lingoloom.pipelines.extract.light_metadata import canonical_link, light_metadata
+from lingoloom.pipelines.extract.preclean import discarded_tags, precleaned_tree, strip_raw_blocks
 from lingoloom.pipelines.extract.profiles import get_profile
 from lingoloom.pipelines.extract.result import Extracted, Extractor
 
@@ -83,9 +84,16 @@ class TrafilaturaExtractor:
             full_metadata = profile.metadata == "full"
             self._options = self._build_options(profile.fallback == "when_short", full_metadata)
             self._fallback_options = self._build_options(False, False)
-        document = bare_extraction(html, options=self._options)
+        page = html
+        if profile.preclean:
+            html = strip_raw_blocks(page)
+            tree = precleaned_tree(html, discarded_tags(self._options.images))
+            document = bare_extraction(tree, options=self._options) if tree is not None else None
+        else:
+            document = bare_extraction(html, options=self._options)
         text = self._text(document)
         if profile.fallback == "when_short" and len(text) < profile.fallback_below_chars:
+            # the full pass (readability-lxml, jusText) gets the whole page, scripts and styles aside
             retried = self._text(bare_extraction(html, options=self._fallback_options))
             if len(retried) > len(text):
                 text = retried
@@ -93,13 +101,13 @@ class TrafilaturaExtractor:
             return None
         text = unicodedata.normalize("NFC", text)
         if profile.metadata == "light":
-            return light_metadata(html, text)
+            return light_metadata(page, text)
         return Extracted(
             text=text,
             title=getattr(document, "title", None) or None,
             author=getattr(document, "author", None) or None,
             published=getattr(document, "date", None) or None,
-            canonical_url=canonical_link(html) or getattr(document, "url", None) or None,
+            canonical_url=canonical_link(page) or getattr(document, "url", None) or None,
         )
 
 
