@@ -4,7 +4,8 @@ Why it exists: a contributor adding a language needs one command that says what 
 their pack before a run deletes half of their language. Checks, in order: the YAML validates;
 the tokenizer it asks for works offline (no silent fallback); thresholds are in plausible ranges;
 the stopwords are single tokens under that tokenizer; the pack's own sample text (when given)
-passes the filters.
+passes the filters. A pack without a sample still checks out (``languages calibrate`` writes
+one without), but every pack shipped with lingoloom must have one: the test suite requires it.
 """
 
 from __future__ import annotations
@@ -34,13 +35,18 @@ MAX_MEAN_TOKEN_LENGTH = 30
 
 @dataclass
 class CheckResult:
-    """Outcome of checking one pack: ``problems`` fail the check, ``notes`` are informational."""
+    """Outcome of checking one pack: ``problems`` fail the check, ``notes`` are informational.
+
+    ``sample_passed`` is ``None`` when the pack has no sample (or the check stopped before it),
+    else whether the pack's filters kept its own sample.
+    """
 
     path: Path
     label: str = "?"
     tokenizer: str = "?"
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    sample_passed: bool | None = None
 
     @property
     def ok(self) -> bool:
@@ -89,7 +95,12 @@ def check_pack(path: Path) -> CheckResult:
     if pack.sample:
         _check_sample(pack, tokenizer, result)
     else:
-        result.notes.append("no sample text: add `sample:` (a clean paragraph) so the check can run the filters on it")
+        result.notes.append(
+            "no sample text: add `sample:` (a clean paragraph you wrote) so the check can run the filters on it; "
+            "packs shipped with lingoloom must have one"
+        )
+    if pack.sample and not pack.sample_source:
+        result.notes.append("the sample has no `sample_source:`: say who wrote it and on what terms")
     return result
 
 
@@ -99,10 +110,12 @@ def _check_sample(pack: LanguagePack, tokenizer, result: CheckResult) -> None:
     words = tokenizer.word_tokenize(pack.sample)
     if len(words) < 2 or sum(map(len, words)) / len(words) > MAX_MEAN_TOKEN_LENGTH:
         result.problems.append("the tokenizer reads the sample as (nearly) one giant word")
+        result.sample_passed = False
         return
     step = QualityFilter()
     step.use_pack(pack)
     reason = step.process(Document(text=pack.sample, id="sample", metadata={"language": pack.label}))
+    result.sample_passed = not reason
     if reason:
         result.problems.append(f"the pack's own sample is dropped by its filters: {reason}")
     else:

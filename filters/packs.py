@@ -104,7 +104,7 @@ def is_label(value: str) -> bool:
 def dump_pack(pack: LanguagePack, path: Path) -> None:
     """Write a pack as YAML (fields in model order, unicode kept readable)."""
     data = pack.model_dump(mode="json", exclude_none=False)
-    data = {k: v for k, v in data.items() if v is not None or k not in ("sample", "tokenizer_language")}
+    data = {k: v for k, v in data.items() if v is not None or k not in ("sample", "sample_source", "tokenizer_language")}
     path.write_text(
         "# Language pack: see CONTRIBUTING.md. Written by lingoloom (seed_packs or languages calibrate); edit freely.\n"
         + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100),

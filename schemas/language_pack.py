@@ -105,7 +105,16 @@ class LanguagePack(_Strict):
     gopher_repetition: GopherRepetitionThresholds = Field(default_factory=GopherRepetitionThresholds)
     fineweb_quality: FineWebQualityThresholds = Field(default_factory=FineWebQualityThresholds)
     c4_line_filters: bool = Field(False, description="C4 line filters (FineWeb-2 found they hurt outside English).")
-    sample: str | None = Field(None, description="A short clean text in the language that must pass the filters.")
+    sample: str | None = Field(
+        None,
+        description="A clean paragraph or two (50+ words) of ordinary prose in the language, written for the pack; "
+        "`languages check` runs the filters on it and every pack shipped with lingoloom must have one.",
+    )
+    sample_source: str | None = Field(
+        None,
+        description="Who wrote the sample and on what terms, e.g. 'written for lingoloom by a project contributor; "
+        "native-speaker review welcome'. Never text copied from a dataset, a book or a web page.",
+    )
     notes: str = Field("", description="What is special about this language and why thresholds are what they are.")
     sources: list[PackSource] = Field(default_factory=list)
 
