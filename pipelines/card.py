@@ -9,7 +9,6 @@ models and data the run used (lid.176 is CC BY-SA 3.0 and must be attributed).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Sequence
 
 from huggingface_hub import DatasetCardData
@@ -134,10 +133,3 @@ authors and publishers.
 The full run definition, package versions, model checksums and per-stage counts are in `manifest.json`.
 {extras.reproducibility}"""
     return f"---\n{data.to_yaml()}\n---\n{body}"
-
-
-def write_card(out_dir: str | Path, text: str) -> Path:
-    """Write ``README.md`` into the output folder."""
-    path = Path(out_dir) / "README.md"
-    path.write_text(text, encoding="utf-8")
-    return path

@@ -5,27 +5,26 @@ features, example counts and bytes of every config (``dataset_info``, which the 
 without downloading anything), the deduplication parameters and how many near-duplicates each
 kept document stood for, the language-ID model and the threshold each language had to pass,
 where the pages came from and how politely they were fetched, and what to rerun. Everything
-here is read from the written shards and the run definition; :mod:`lingoloom.pipelines.card`
-places it in the README.
+here comes from the measurements of the written files (``stats/shards.json``, see
+:mod:`lingoloom.pipelines.report`) and the run definition, never from reading the shards again, so
+it works for an output folder on ``gs://``; :mod:`lingoloom.pipelines.card` places it in the README.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
+from lingoloom.pipelines.report import CLUSTER_BUCKETS, MIX_CONFIG_NAME, language_entries
+from lingoloom.pipelines.storage import OutputFolder
 from lingoloom.schemas.config import RunConfig
 from lingoloom.schemas.record import RECORD_SCHEMA
 
 _DTYPES = {"float": "float32", "double": "float64", "halffloat": "float16"}
-#: Cluster-size buckets of the near-duplicate histogram: (lowest size, label).
-CLUSTER_BUCKETS = ((1, "1 (unique)"), (2, "2"), (3, "3-5"), (6, "6-10"), (11, "11-100"), (101, "> 100"))
+Entries = Sequence[Mapping[str, Any]]
 
 
 def feature_yaml(field: pa.Field) -> dict[str, Any]:
@@ -41,64 +40,41 @@ def feature_yaml(field: pa.Field) -> dict[str, Any]:
     return {"name": field.name, "dtype": _DTYPES.get(str(t), str(t))}
 
 
-def config_info(name: str, files: Sequence[Path], schema: pa.Schema = RECORD_SCHEMA) -> dict[str, Any]:
-    """``dataset_info`` entry of one config: features, examples and bytes (in memory and on disk)."""
-    rows = num_bytes = 0
-    for path in files:
-        meta = pq.ParquetFile(path).metadata
-        rows += meta.num_rows
-        num_bytes += sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-    download = sum(p.stat().st_size for p in files)
+def config_info(name: str, entries: Entries, schema: pa.Schema = RECORD_SCHEMA) -> dict[str, Any]:
+    """``dataset_info`` entry of one config from its files' measurements: features, examples and bytes."""
+    num_bytes = sum(e["num_bytes"] for e in entries)
     return {
         "config_name": name,
         "features": [feature_yaml(f) for f in schema],
-        "splits": [{"name": "train", "num_bytes": num_bytes, "num_examples": rows}],
-        "download_size": download,
+        "splits": [{"name": "train", "num_bytes": num_bytes, "num_examples": sum(e["rows"] for e in entries)}],
+        "download_size": sum(e["size"] for e in entries),
         "dataset_size": num_bytes,
     }
 
 
-def dataset_info(out_dir: str | Path, configs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """``dataset_info`` for every config whose ``data_files`` glob matches Parquet files in ``out_dir``."""
+def dataset_info(entries: Entries, configs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """``dataset_info`` for every config of ``configs`` that has measured Parquet files in ``entries``."""
     from lingoloom.filters.balance.local import MIX_SCHEMA
 
-    out = Path(out_dir)
     infos = []
     for config in configs:
-        pattern = config["data_files"][0]["path"]
-        files = sorted(out.glob(pattern))
+        name = config["config_name"]
+        files = [e for e in entries if e["config"] == name]
         if files:
-            schema = MIX_SCHEMA if config["config_name"] == "mix" else RECORD_SCHEMA
-            infos.append(config_info(config["config_name"], files, schema))
+            infos.append(config_info(name, files, MIX_SCHEMA if name == MIX_CONFIG_NAME else RECORD_SCHEMA))
     return infos
 
 
-def _column(out: Path, column: str) -> dict[str, pa.ChunkedArray]:
-    """``{language: column}`` over the language shards (only that column is read)."""
-    result = {}
-    for lang_dir in sorted(p for p in (out / "data").glob("*") if p.is_dir()):
-        files = sorted(lang_dir.glob("*.parquet"))
-        if files:
-            result[lang_dir.name] = pa.chunked_array(
-                [chunk for f in files for chunk in pq.read_table(f, columns=[column]).column(column).chunks],
-                type=RECORD_SCHEMA.field(column).type,
-            )
-    return result
-
-
-def cluster_histogram(out_dir: str | Path) -> Counter[str]:
-    """Kept documents per near-duplicate cluster-size bucket (null size = not part of MinHash)."""
+def cluster_histogram(entries: Entries) -> Counter[str]:
+    """Kept documents per near-duplicate cluster-size bucket (documents outside MinHash not counted)."""
     histogram: Counter[str] = Counter()
-    for sizes in _column(Path(out_dir), "minhash_cluster_size").values():
-        for size in sizes.to_pylist():
-            if size is None:
-                continue
-            label = next(lab for low, lab in reversed(CLUSTER_BUCKETS) if size >= low)
-            histogram[label] += 1
+    for files in language_entries(entries).values():
+        for entry in files:
+            histogram.update(entry["cluster_sizes"])
     return histogram
 
 
-def dedup_section(config: RunConfig, out_dir: str | Path) -> str:
+def dedup_section(config: RunConfig, entries: Entries) -> str:
     """Deduplication settings and the cluster-size histogram of the kept documents."""
     m = config.dedup.minhash
     if m.enabled:
@@ -114,7 +90,7 @@ def dedup_section(config: RunConfig, out_dir: str | Path) -> str:
         minhash = "- **MinHash near-duplicates**: off."
     exact = ("- **Exact duplicates**: on (normalised content hash); one copy kept." if config.dedup.exact
              else "- **Exact duplicates**: off.")
-    histogram = cluster_histogram(out_dir)
+    histogram = cluster_histogram(entries)
     table = ""
     if histogram:
         total = sum(histogram.values())
@@ -125,19 +101,23 @@ def dedup_section(config: RunConfig, out_dir: str | Path) -> str:
     return f"## Deduplication\n\n{exact}\n{minhash}\n{table}"
 
 
-def langid_section(config: RunConfig, models: Sequence[Mapping[str, Any]], out_dir: str | Path) -> str:
+def langid_section(config: RunConfig, models: Sequence[Mapping[str, Any]], entries: Entries) -> str:
     """The language-ID model(s) and, per language, the threshold applied and the scores of what was kept."""
     from lingoloom.langid.step import LanguageId
 
-    scores = _column(Path(out_dir), "language_score")
-    thresholds = LanguageId(config.langid, packs_dir=config.quality.packs_dir).thresholds_used(scores)
+    languages = language_entries(entries)
+    step = LanguageId(config.langid, packs_dir=config.quality.packs_dir)
+    thresholds = {lang: step.threshold(lang) for lang in languages}
     names = ", ".join(f"`{m.get('name')}`" for m in models) or f"`{config.langid.model}`"
     rows = []
-    for lang, column in scores.items():
-        mean = pc.mean(column).as_py()
-        low = pc.min(column).as_py()
-        rows.append(f"| `{lang}` | {thresholds[lang]:.2f} | {mean:.3f} | {low:.3f} |" if mean is not None
-                    else f"| `{lang}` | {thresholds[lang]:.2f} | – | – |")
+    for lang, files in languages.items():
+        scored = sum(e["score_count"] for e in files)
+        if scored:
+            mean = sum(e["score_sum"] for e in files) / scored
+            low = min(e["score_min"] for e in files if e["score_count"])
+            rows.append(f"| `{lang}` | {thresholds[lang]:.2f} | {mean:.3f} | {low:.3f} |")
+        else:
+            rows.append(f"| `{lang}` | {thresholds[lang]:.2f} | – | – |")
     mixed = "on" if config.langid.mixed else "off"
     script = "on" if config.langid.script_refinement else "off"
     return (
@@ -195,25 +175,26 @@ class CardExtras:
     reproducibility: str = ""
 
 
-def card_extras(config: RunConfig, out_dir: str | Path, stats: Mapping[str, Mapping[str, int]],
+def card_extras(config: RunConfig, folder: OutputFolder, entries: Entries, stats: Mapping[str, Mapping[str, int]],
                 models: Sequence[Mapping[str, Any]], stages: Sequence[str], config_sha256: str) -> CardExtras:
-    """Run balance on the written shards and measure everything the detail sections need."""
+    """The detail sections and ``dataset_info`` from the files' measurements; balance sections and plots
+    from ``stats/balance.json`` (plots written into ``folder``)."""
     from lingoloom.filters.balance.card import balance_for_card
     from lingoloom.pipelines.manifest import package_versions
 
-    balance = balance_for_card(config.balance, out_dir, stats, stages)
-    languages = sorted(p.name for p in (Path(out_dir) / "data").glob("*") if p.is_dir())
+    balance = balance_for_card(config.balance, folder, entries, stats, stages)
+    languages = list(language_entries(entries))
     configs = [{"config_name": lang, "data_files": [{"split": "train", "path": f"data/{lang}/*.parquet"}]}
                for lang in languages] + list(balance.configs)
     sections = "\n".join(part for part in (
         balance.sections,
-        dedup_section(config, out_dir),
-        langid_section(config, models, out_dir) if languages else "",
+        dedup_section(config, entries),
+        langid_section(config, models, entries) if languages else "",
         sources_section(config),
     ) if part)
     return CardExtras(
         configs=balance.configs,
-        dataset_info=dataset_info(out_dir, configs),
+        dataset_info=dataset_info(entries, configs),
         sections=sections,
         reproducibility=reproducibility_lines(config, config_sha256, package_versions()),
     )

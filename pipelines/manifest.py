@@ -13,9 +13,8 @@ import datetime as dt
 import json
 import platform
 from importlib import metadata
-from pathlib import Path
 
-from lingoloom.pipelines.report import LanguageFigures, published_files
+from lingoloom.pipelines.report import LanguageFigures
 from lingoloom.pipelines.stats import RunStats
 from lingoloom.schemas.config import RunConfig
 from lingoloom.schemas.record import SCHEMA_VERSION
@@ -42,9 +41,10 @@ def _iso(timestamp: float) -> str:
     return dt.datetime.fromtimestamp(timestamp, tz=dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def build_manifest(config: RunConfig, out_dir: Path, engine: str, workers: int, started: float, finished: float,
+def build_manifest(config: RunConfig, files: list[dict], engine: str, workers: int, started: float, finished: float,
                    stats: RunStats, figures: list[LanguageFigures], models: list[dict], config_sha256: str) -> dict:
-    """The manifest as a dict (call after every published file is written)."""
+    """The manifest as a dict; ``files`` are the published files ``{path, size, sha256}``
+    (:func:`lingoloom.pipelines.report.manifest_files`)."""
     return {
         "name": config.name,
         "schema_version": SCHEMA_VERSION,
@@ -59,12 +59,10 @@ def build_manifest(config: RunConfig, out_dir: Path, engine: str, workers: int, 
         "models": models,
         "languages": {f.language: f.as_dict() for f in figures},
         "stats": stats,
-        "files": published_files(out_dir),
+        "files": files,
     }
 
 
-def write_manifest(out_dir: Path, manifest: dict) -> Path:
-    """Write ``manifest.json``."""
-    path = Path(out_dir) / "manifest.json"
-    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-    return path
+def manifest_json(manifest: dict) -> bytes:
+    """The bytes of ``manifest.json``."""
+    return (json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")

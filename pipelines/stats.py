@@ -95,10 +95,7 @@ def stage_rows(stats: RunStats, stage_order: Iterable[str], top_reasons: int = 3
     return rows
 
 
-def write_stats(stats: RunStats, path: str | Path) -> Path:
-    """Write ``stats`` as sorted, indented JSON."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ordered = {stage: dict(sorted(counts.items())) for stage, counts in stats.items()}
-    path.write_text(json.dumps(ordered, indent=2, ensure_ascii=False) + "\n")
-    return path
+def stats_json(stats: RunStats) -> bytes:
+    """``stats/stats.json``: stages and keys sorted, indented."""
+    ordered = {stage: dict(sorted(counts.items())) for stage, counts in sorted(stats.items())}
+    return (json.dumps(ordered, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -121,3 +121,9 @@ class OutputFolder:
     def exists(self, relative: str) -> bool:
         """Whether ``relative`` exists in the folder."""
         return exists(self.uri(relative))
+
+    def glob(self, pattern: str) -> list[str]:
+        """Relative paths of the files matching ``pattern`` (posix, e.g. ``stats/*.json``), sorted; lists, never reads."""
+        base = self.uri("")
+        found = FileSystems.match([self.uri(pattern)])[0].metadata_list
+        return sorted(output_uri(meta.path)[len(base):].replace(os.sep, "/") for meta in found)

@@ -10,6 +10,8 @@ import pyarrow.parquet as pq
 
 from lingoloom.filters.balance.card import balance_sections
 from lingoloom.filters.balance.local import run_balance_local
+from lingoloom.pipelines.report import measure_output
+from lingoloom.pipelines.storage import OutputFolder
 from lingoloom.schemas.balance import BalanceSettings
 from lingoloom.schemas.record import rows_to_table
 
@@ -42,7 +44,7 @@ def test_card_sections_report_the_mixture_findings_and_unfair_filters(tmp_path: 
                     "kept/cmn_Hans": 50, "dropped/gopher/cmn_Hans": 6},
     }
 
-    card = balance_sections(tmp_path, stats, ["extract", "langid", "quality"])
+    card = balance_sections(OutputFolder(tmp_path), measure_output(tmp_path), stats, ["extract", "langid", "quality"])
 
     assert "policy **`temperature`** (p ∝ n^(1/T) with T = 3.0)" in card
     assert "weights = {" in card  # no mix config materialised: weights to sample with
@@ -58,4 +60,4 @@ def test_card_sections_report_the_mixture_findings_and_unfair_filters(tmp_path: 
 
 
 def test_no_balance_report_means_no_sections(tmp_path: Path) -> None:
-    assert balance_sections(tmp_path, {}, ["quality"]) == ""
+    assert balance_sections(OutputFolder(tmp_path), [], {}, ["quality"]) == ""

@@ -18,6 +18,7 @@ from lingoloom.pipelines.card_details import (
     langid_section,
     sources_section,
 )
+from lingoloom.pipelines.report import measure_output
 from lingoloom.schemas.config import parse_run_config
 from lingoloom.schemas.record import RECORD_SCHEMA, rows_to_table
 
@@ -41,7 +42,7 @@ def test_dataset_info_counts_examples_and_bytes_per_config(tmp_path: Path) -> No
     _shards(tmp_path)
     configs = [{"config_name": lang, "data_files": [{"split": "train", "path": f"data/{lang}/*.parquet"}]}
                for lang in ("cmn_Hans", "vie_Latn", "missing_Latn")]
-    info = {i["config_name"]: i for i in dataset_info(tmp_path, configs)}
+    info = {i["config_name"]: i for i in dataset_info(measure_output(tmp_path), configs)}
     assert set(info) == {"cmn_Hans", "vie_Latn"}
     assert info["vie_Latn"]["splits"][0]["num_examples"] == 5
     shard = tmp_path / "data" / "vie_Latn" / "train-00000-of-00001.parquet"
@@ -51,16 +52,17 @@ def test_dataset_info_counts_examples_and_bytes_per_config(tmp_path: Path) -> No
 
 def test_dedup_and_langid_sections_are_measured_from_the_shards(tmp_path: Path) -> None:
     _shards(tmp_path)
-    assert cluster_histogram(tmp_path) == {"1 (unique)": 3, "2": 1, "6-10": 1, "> 100": 1}
+    measured = measure_output(tmp_path)
+    assert cluster_histogram(measured) == {"1 (unique)": 3, "2": 1, "6-10": 1, "> 100": 1}
     config = parse_run_config({
         "name": "t",
         "inputs": [{"type": "crawl", "crawl": {"seeds": ["https://example.org/"], "user_agent": "lingoloom-bot"}}],
         "langid": {"thresholds": {"vie_Latn": 0.8}},
         "dedup": {"minhash": {"bands": 10, "rows": 9}},
     }, "test")
-    dedup = dedup_section(config, tmp_path)
+    dedup = dedup_section(config, measured)
     assert "10 bands × 9 rows (90 permutations)" in dedup and "| > 100 | 1 | 16.7% |" in dedup
-    langid = langid_section(config, [{"name": "lid176"}], tmp_path)
+    langid = langid_section(config, [{"name": "lid176"}], measured)
     assert "| `vie_Latn` | 0.80 | 0.890 | 0.870 |" in langid
     applied = LanguageId(config.langid).threshold("cmn_Hans")  # the language pack's or the default
     assert f"| `cmn_Hans` | {applied:.2f} | 0.985 | 0.980 |" in langid

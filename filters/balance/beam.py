@@ -10,11 +10,9 @@ Records pass through unchanged otherwise: balance never drops a document.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Iterator, Mapping
 
 import apache_beam as beam
-from apache_beam.io.filesystems import FileSystems
 
 from lingoloom.filters.balance.mixture import BalancePlan, plan_mixture
 from lingoloom.filters.balance.profile import LanguageProfile, Profiles, merge_profiles, record_key
@@ -48,18 +46,20 @@ def _annotate(element: dict[str, Any], plan: BalancePlan) -> dict[str, Any]:
 
 
 def _write_report(profiles: Profiles, plan: BalancePlan, settings: BalanceSettings, path: str) -> Iterator[str]:
-    from lingoloom.filters.balance.local import balance_report
+    """Write the report (as the local engine does, no report when there are no records)."""
+    from lingoloom.filters.balance.local import report_json
+    from lingoloom.pipelines.storage import write_bytes
 
-    report = balance_report(profiles, plan, settings)
-    with FileSystems.create(path) as handle:
-        handle.write((json.dumps(report, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
-    yield path
+    if profiles:
+        write_bytes(path, report_json(profiles, plan, settings))
+        yield path
 
 
 class BalanceStage(beam.PTransform):
     """Records in, the same records out with ``_repeats``; ``self.plan`` is the PCollection of the one BalancePlan.
 
-    With ``report_path`` (e.g. ``gs://bucket/out/stats/balance.json``) the balance report is written there.
+    With ``report_path`` (e.g. ``gs://bucket/out/stats/balance.json``, any Beam filesystem) the balance
+    report is written there, with the local engine's bytes.
     """
 
     def __init__(self, settings: BalanceSettings, report_path: str | None = None) -> None:

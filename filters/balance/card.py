@@ -3,22 +3,26 @@
 Why it exists: the card must show the mixture as a decision (policy, weights, repeats), make a
 language dominated by one site or by religious text visible, show which languages the filters
 hit hardest, and write the dataset's limitations from what was measured rather than from a
-template. This module turns ``stats/balance.json`` and the run's stats into Markdown and PNGs;
-:mod:`lingoloom.pipelines.card` places the sections in the README.
+template. This module turns ``stats/balance.json`` (written by the engine's balance stage) and the
+run's stats into Markdown and PNGs, reading and writing only through the output folder
+(:class:`~lingoloom.pipelines.storage.OutputFolder`, local or ``gs://``); shard sizes come from the
+files' measurements (``stats/shards.json``). :mod:`lingoloom.pipelines.card` places the sections in
+the README.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from lingoloom.filters.balance.local import BALANCE_REPORT, MIX_DIR, run_balance_local
+from lingoloom.filters.balance.local import BALANCE_REPORT, MIX_DIR
 from lingoloom.filters.balance.plots import write_plots
 from lingoloom.filters.balance.report import FairnessTable, fairness_table
 from lingoloom.filters.balance.sources import SOURCE_TYPES
 from lingoloom.filters.balance.tokens import CHARS_PER_TOKEN, chars_per_token
+from lingoloom.pipelines.report import MIX_CONFIG_NAME, language_entries
+from lingoloom.pipelines.storage import OutputFolder
 from lingoloom.schemas.balance import BalanceSettings
 
 #: Thresholds above which a finding is written into the card.
@@ -29,10 +33,10 @@ SOURCE_TYPE_SHARE = {"religious": 0.25, "government": 0.4, "commerce": 0.3, "enc
 FEW_DOCUMENTS = 100
 
 
-def load_balance_report(out_dir: str | Path) -> dict[str, Any] | None:
+def load_balance_report(folder: OutputFolder) -> dict[str, Any] | None:
     """``stats/balance.json`` of an output folder, or None when balance did not run."""
-    path = Path(out_dir) / BALANCE_REPORT
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    relative = BALANCE_REPORT.as_posix()
+    return json.loads(folder.read(relative)) if folder.exists(relative) else None
 
 
 def _pct(x: float) -> str:
@@ -57,8 +61,9 @@ def _tokens(n: float) -> str:
     return f"{n:.0f}"
 
 
-def mixture_section(report: Mapping[str, Any], out_dir: str | Path) -> str:
-    """Policy, per-language table (documents, estimated tokens, shares, weight, epochs) and how to use it."""
+def mixture_section(report: Mapping[str, Any], sizes: Mapping[str, int], mix: bool) -> str:
+    """Policy, per-language table (documents, estimated tokens, Parquet ``sizes``, shares, weight, epochs) and
+    how to use it (the ``mix`` config when it was materialised, else the weights to sample with)."""
     settings, plan = report["settings"], report["plan"]
     langs = sorted(plan["languages"].values(), key=lambda p: -p["tokens"])
     policy = plan["policy"]
@@ -71,7 +76,7 @@ def mixture_section(report: Mapping[str, Any], out_dir: str | Path) -> str:
     rows = ["| config | documents | est. tokens | Parquet size | share of tokens | mixture weight | epochs | capped domains |",
             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for p in langs:
-        size = sum(f.stat().st_size for f in (Path(out_dir) / "data" / p["language"]).glob("*.parquet"))
+        size = sizes.get(p["language"], 0)
         rows.append(
             f"| `{p['language']}` | {p['documents']:,} | {_tokens(p['tokens'])} | {_bytes(size)} | {_pct(p['natural_share'])} | "
             f"**{_pct(p['weight'])}** | ×{p['epochs']:.2f} | {p['capped_domains']} |"
@@ -81,7 +86,6 @@ def mixture_section(report: Mapping[str, Any], out_dir: str | Path) -> str:
     weights = {p["language"]: round(p["weight"], 4) for p in langs if p["weight"] > 0}
     cap = f"; no registered domain above {settings['domain_cap']:.0%} of a language's tokens" if settings["domain_cap"] else ""
     budget = "the clean corpus's own size" if settings["token_budget"] is None else f"{_tokens(plan['token_budget'])} tokens"
-    mix = (Path(out_dir) / MIX_DIR).is_dir()
     usage = (
         "It is materialised as the **`mix` config**: each sampled document appears once, with a `repeats` column "
         "saying how many times to use it (up-sampling is a count, never duplicated rows)."
@@ -235,16 +239,22 @@ def limitations_section(report: Mapping[str, Any], table: FairnessTable | None) 
     return "## Limitations and known biases\n\nMeasured in this dataset, then known limits of the method:\n\n" + "\n".join(lines) + "\n"
 
 
-def balance_sections(out_dir: str | Path, stats: Mapping[str, Mapping[str, int]], stages: Sequence[str]) -> str:
-    """All balance sections of the card (with their PNGs written under ``stats/``); empty if balance did not run."""
-    report = load_balance_report(out_dir)
+def balance_sections(folder: OutputFolder, entries: Sequence[Mapping[str, Any]],
+                     stats: Mapping[str, Mapping[str, int]], stages: Sequence[str]) -> str:
+    """All balance sections of the card (with their PNGs written under ``stats/``); empty if balance did not run.
+
+    ``entries`` are the measurements of the published files (:func:`lingoloom.pipelines.report.measure_parquet`).
+    """
+    report = load_balance_report(folder)
     if report is None:
         return ""
     settings = report["settings"]
     table = fairness_table(stats, stages, ratio=settings["outlier_ratio"], min_gap=settings["outlier_min_gap"])
-    plots = write_plots(out_dir, report, table)
+    plots = write_plots(folder, report, table)
+    sizes = {lang: sum(e["size"] for e in files) for lang, files in language_entries(entries).items()}
+    mix = any(e["config"] == MIX_CONFIG_NAME for e in entries)
     languages_plot = f"\n![Languages: natural share and mixture weight]({plots['languages']})\n"
-    parts = [mixture_section(report, out_dir) + languages_plot, findings_section(report, table, plots)]
+    parts = [mixture_section(report, sizes, mix) + languages_plot, findings_section(report, table, plots)]
     if table.active_stages():
         parts.append(removals_section(table, plots))
     parts.append(limitations_section(report, table))
@@ -259,17 +269,17 @@ class BalanceCard:
     configs: tuple[dict[str, Any], ...] = ()
 
 
-MIX_CONFIG = {"config_name": "mix", "data_files": [{"split": "train", "path": f"{MIX_DIR.as_posix()}/*.parquet"}]}
+MIX_CONFIG = {"config_name": MIX_CONFIG_NAME, "data_files": [{"split": "train", "path": f"{MIX_DIR.as_posix()}/*.parquet"}]}
 
 
-def balance_for_card(settings: BalanceSettings, out_dir: str | Path, stats: Mapping[str, Mapping[str, int]],
-                     stages: Sequence[str]) -> BalanceCard:
-    """Run balance over the written language shards (any engine) and render its card sections.
+def balance_for_card(settings: BalanceSettings, folder: OutputFolder, entries: Sequence[Mapping[str, Any]],
+                     stats: Mapping[str, Mapping[str, int]], stages: Sequence[str]) -> BalanceCard:
+    """The balance card sections and the ``mix`` config of a run whose engine ran the balance stage.
 
-    Writes ``stats/balance.json``, the PNGs and, with ``materialize_mix``, the ``mix`` config.
+    Reads ``stats/balance.json`` and writes the PNGs through ``folder``; nothing when balance is off or
+    nothing was published.
     """
-    shards = sorted(Path(out_dir).glob("data/*/*.parquet"))
-    if not settings.enabled or not shards:
+    if not settings.enabled or not language_entries(entries):
         return BalanceCard()
-    run_balance_local(shards, settings, out_dir)
-    return BalanceCard(balance_sections(out_dir, stats, stages), (MIX_CONFIG,) if settings.materialize_mix else ())
+    mix = any(e["config"] == MIX_CONFIG_NAME for e in entries)
+    return BalanceCard(balance_sections(folder, entries, stats, stages), (MIX_CONFIG,) if mix else ())

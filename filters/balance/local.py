@@ -5,22 +5,28 @@ Why it exists: on one machine the clean, deduplicated records are already on dis
 the whole corpus in memory), computes the plan with the same pure functions as the Beam engine,
 writes ``stats/balance.json`` for the card and, when asked, the ``mix`` config
 (``mix/train-*.parquet``, outside ``data/`` whose folders are languages): every sampled document
-once, with its ``repeats`` count.
+once, with its ``repeats`` count. The report's bytes (:func:`report_json`) and a mix file's table
+and writer (:func:`mix_table`, :func:`write_mix_file`) are shared with the Beam engine, so both
+publish the same bytes.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import uuid
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from lingoloom.filters.balance.mixture import BalancePlan, plan_mixture
 from lingoloom.filters.balance.profile import Profiles, merge_profiles, profile_rows
 from lingoloom.filters.balance.report import domain_concentration, source_shares, tld_spread
+from lingoloom.pipelines.storage import write_bytes
 from lingoloom.schemas.balance import BalanceSettings
 from lingoloom.schemas.record import RECORD_SCHEMA
 
@@ -63,12 +69,39 @@ def balance_report(profiles: Profiles, plan: BalancePlan, settings: BalanceSetti
     return {"settings": settings.model_dump(mode="json"), "plan": plan.as_dict(), "languages": languages}
 
 
+def report_json(profiles: Profiles, plan: BalancePlan, settings: BalanceSettings) -> bytes:
+    """The bytes of ``stats/balance.json``."""
+    return (json.dumps(balance_report(profiles, plan, settings), indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def mix_file_name(index: int, count: int) -> str:
+    """``train-0000k-of-0000n.parquet``: mix file ``index`` of ``count`` (one per language shard, in path order)."""
+    return f"train-{index:05d}-of-{count:05d}.parquet"
+
+
+def mix_table(shard: pa.Table, repeats: Sequence[int]) -> pa.Table:
+    """The mix rows of one language shard: its rows with ``repeats`` > 0, in shard order, with that column."""
+    sampled = shard.append_column(MIX_SCHEMA.field("repeats"), pa.array(repeats, pa.int32()))
+    sampled = sampled.filter(pc.greater(sampled.column("repeats"), 0))
+    return sampled.cast(MIX_SCHEMA).combine_chunks()
+
+
+def write_mix_file(table: pa.Table, path: str | Path) -> Path:
+    """Write a mix table to the local ``path`` (zstd) via a temporary sibling and a rename."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return target
+
+
 def write_mix(paths: Sequence[str | Path], plan: BalancePlan, out_dir: str | Path) -> list[Path]:
     """Write ``mix/train-k-of-n.parquet``, one per input shard: sampled rows once each, with ``repeats``."""
-    import pyarrow.compute as pc
-
-    from lingoloom.filters.balance.mixture import repeats_for
-
     out = Path(out_dir) / MIX_DIR
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob("*.parquet"):
@@ -78,14 +111,8 @@ def write_mix(paths: Sequence[str | Path], plan: BalancePlan, out_dir: str | Pat
     for k, path in enumerate(ordered):
         table = pq.read_table(path, schema=RECORD_SCHEMA)
         ids, langs, domains = (table.column(c).to_pylist() for c in ("id", "language", "domain"))
-        repeats = [repeats_for(plan.rate(lang, dom), doc_id, plan.seed) for doc_id, lang, dom in zip(ids, langs, domains)]
-        sampled = table.append_column(MIX_SCHEMA.field("repeats"), pa.array(repeats, pa.int32()))
-        sampled = sampled.filter(pc.greater(sampled.column("repeats"), 0))
-        target = out / f"train-{k:05d}-of-{len(ordered):05d}.parquet"
-        tmp = target.with_name(f".{target.name}.tmp")
-        pq.write_table(sampled.cast(MIX_SCHEMA), tmp, compression="zstd")
-        tmp.replace(target)
-        written.append(target)
+        repeats = [plan.repeats(doc_id, lang, dom) for doc_id, lang, dom in zip(ids, langs, domains)]
+        written.append(write_mix_file(mix_table(table, repeats), out / mix_file_name(k, len(ordered))))
     return written
 
 
@@ -94,9 +121,7 @@ def run_balance_local(shard_paths: Sequence[str | Path], settings: BalanceSettin
     language_shards = list(shard_paths)
     profiles = profile_parquet(language_shards)
     plan = plan_mixture(profiles, settings)
-    report_path = Path(out_dir) / BALANCE_REPORT
-    report_path.parent.mkdir(parents=True, exist_ok=True)
-    report_path.write_text(json.dumps(balance_report(profiles, plan, settings), indent=1, ensure_ascii=False) + "\n")
+    write_bytes(Path(out_dir) / BALANCE_REPORT, report_json(profiles, plan, settings))
     if settings.materialize_mix:
         write_mix(language_shards, plan, out_dir)
     elif (Path(out_dir) / MIX_DIR).is_dir():

@@ -4,20 +4,22 @@ Why it exists: a reader takes in a skewed language distribution, a filter that h
 language hard, or a language made of one site faster from a picture than from a table. Three
 plots, each answering one question: how much of each language is there (and how much of it
 the mixture uses), how much did each stage remove per language, and how concentrated each
-language is on a few sites.
+language is on a few sites. Each plot is rendered to PNG bytes and written through the output
+folder (:class:`~lingoloom.pipelines.storage.OutputFolder`), so the card's pictures land next to
+it on a local disk or on ``gs://`` alike.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
 from typing import Any, Mapping
 
 from lingoloom.filters.balance.report import FairnessTable
+from lingoloom.pipelines.storage import OutputFolder
 
-PLOTS_DIR = Path("stats")
-LANGUAGES_PNG = PLOTS_DIR / "languages.png"
-REMOVALS_PNG = PLOTS_DIR / "removals.png"
-CONCENTRATION_PNG = PLOTS_DIR / "domains.png"
+LANGUAGES_PNG = "stats/languages.png"
+REMOVALS_PNG = "stats/removals.png"
+CONCENTRATION_PNG = "stats/domains.png"
 
 
 def _pyplot():
@@ -40,16 +42,16 @@ def _legend_below(ax, columns: int) -> None:
     legend.set_in_layout(False)
 
 
-def _save(fig, path: Path) -> Path:
+def _png(fig) -> bytes:
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
     legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
-    fig.savefig(path, dpi=110, bbox_inches="tight", bbox_extra_artists=legends)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight", bbox_extra_artists=legends)
     _pyplot().close(fig)
-    return path
+    return buffer.getvalue()
 
 
-def plot_languages(report: Mapping[str, Any], path: Path) -> Path:
+def plot_languages(report: Mapping[str, Any]) -> bytes:
     """Horizontal bars: each language's share of estimated tokens (natural) next to its mixture weight."""
     plt = _pyplot()
     plan = report["plan"]["languages"]
@@ -68,10 +70,10 @@ def plot_languages(report: Mapping[str, Any], path: Path) -> Path:
     ax.set_xlim(0, max(natural + weight + [1]) * 1.45)
     ax.set_title("Languages: what the web gave vs. what the mixture uses")
     _legend_below(ax, 2)
-    return _save(fig, path)
+    return _png(fig)
 
 
-def plot_removals(table: FairnessTable, path: Path) -> Path:
+def plot_removals(table: FairnessTable) -> bytes:
     """Heatmap: share of each language's documents removed by each stage; outliers outlined."""
     plt = _pyplot()
     langs, stages = table.active_languages(), table.active_stages()
@@ -91,10 +93,10 @@ def plot_removals(table: FairnessTable, path: Path) -> Path:
     ax.set_yticks(range(len(langs)), langs)
     ax.set_title("Share of documents removed, by stage and language (! = outlier)")
     fig.colorbar(image, ax=ax, label="% removed")
-    return _save(fig, path)
+    return _png(fig)
 
 
-def plot_concentration(report: Mapping[str, Any], path: Path) -> Path:
+def plot_concentration(report: Mapping[str, Any]) -> bytes:
     """Stacked bars per language: share of the top domain, the next nine, and the rest."""
     plt = _pyplot()
     def largest(lang: str) -> float:
@@ -125,16 +127,15 @@ def plot_concentration(report: Mapping[str, Any], path: Path) -> Path:
     ax.set_xlabel("% of the language's documents")
     ax.set_title("Domain concentration per language")
     _legend_below(ax, 3)
-    return _save(fig, path)
+    return _png(fig)
 
 
-def write_plots(out_dir: str | Path, report: Mapping[str, Any], table: FairnessTable) -> dict[str, str]:
-    """Write the three PNGs under ``<out>/stats/``; returns ``{name: path relative to out}``."""
-    out = Path(out_dir)
+def write_plots(folder: OutputFolder, report: Mapping[str, Any], table: FairnessTable) -> dict[str, str]:
+    """Write the PNGs under ``stats/`` of ``folder``; returns ``{name: path relative to the folder}``."""
     written = {
-        "languages": plot_languages(report, out / LANGUAGES_PNG),
-        "concentration": plot_concentration(report, out / CONCENTRATION_PNG),
+        "languages": folder.write(LANGUAGES_PNG, plot_languages(report)),
+        "concentration": folder.write(CONCENTRATION_PNG, plot_concentration(report)),
     }
     if table.active_stages():
-        written["removals"] = plot_removals(table, out / REMOVALS_PNG)
-    return {name: path.relative_to(out).as_posix() for name, path in written.items()}
+        written["removals"] = folder.write(REMOVALS_PNG, plot_removals(table))
+    return written

@@ -3,13 +3,16 @@
 Why it exists: users outgrow one machine. This engine builds one Beam pipeline from a
 :class:`~lingoloom.schemas.config.RunConfig` that reads like the design's data flow::
 
-    inputs -> ReadInputs -> ApplySteps(record_steps) -> ExactDedup -> [MinHash] -> WriteHubParquet
+    inputs -> ReadInputs -> ApplySteps(record_steps) -> ExactDedup -> [MinHash] -> [Balance]
+           -> WriteHubParquet (data/, mix/) -> WriteMeasurements (stats/shards.json)
 
 The per-record chain is the local engine's own step objects (:func:`record_steps`) run by the
-generic adapter; global stages are Beam-native shuffles with the local engine's rules. After
-the pipeline finishes, the Beam counters become the run's stats (``{stage: {key: count}}``),
-which :func:`lingoloom.pipelines.run.finalize` turns into ``stats/stats.json``, the card and
-the manifest, exactly as for the local engine.
+generic adapter; global stages are Beam-native shuffles with the local engine's rules. The
+balance stage writes ``stats/balance.json`` from the workers, and every written file is measured
+where it is written, so the launcher never reads the corpus back. After the pipeline finishes,
+the Beam counters become the run's stats (``{stage: {key: count}}``), which
+:func:`lingoloom.pipelines.run.finalize` turns into ``stats/stats.json``, the card and the
+manifest, exactly as for the local engine, on any filesystem (local, ``gs://``).
 
 Runners: ``FnApiRunner`` (local default, multi-processing with ``workers`` processes) and
 ``DataflowRunner`` (any extra Beam option passes through, e.g. ``--project``). The
@@ -19,7 +22,6 @@ Runners: ``FnApiRunner`` (local default, multi-processing with ``workers`` proce
 from __future__ import annotations
 
 import logging
-import re
 import time
 from pathlib import Path
 from typing import Sequence
@@ -29,12 +31,13 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from apache_beam.runners.runner import PipelineResult, PipelineState
 
 from lingoloom.pipelines.engines.beam_adapter import ApplySteps, stats_from_metrics
-from lingoloom.pipelines.engines.beam_stages import CountedStage, ExactDedup, WriteHubParquet, is_remote
+from lingoloom.pipelines.engines.beam_stages import CountedStage, ExactDedup, WriteHubParquet, WriteMeasurements
 from lingoloom.pipelines.graph import global_stages, record_steps
 from lingoloom.pipelines.sources.acquire import resolve_inputs
 from lingoloom.pipelines.sources.beam_io import ReadInputs
 from lingoloom.pipelines.sources.inputs import InputFile
 from lingoloom.pipelines.stats import RunStats
+from lingoloom.pipelines.storage import is_remote, join, local_path, output_uri
 from lingoloom.schemas.config import RunConfig, TableInput, WarcInput
 
 LOCAL_RUNNER = "FnApiRunner"
@@ -121,24 +124,33 @@ def apply_global_stages(records, config: RunConfig):
 
 
 def build_pipeline(pipeline: beam.Pipeline, config: RunConfig, files: Sequence[InputFile], out_dir: str):
-    """Add the whole run to ``pipeline``; returns the PCollection of written shards ``(lang, path, rows)``."""
+    """Add the whole run to ``pipeline``; returns the PCollection of the written files' measurements."""
     records = pipeline | "Read" >> ReadInputs(files) | "PerRecord" >> ApplySteps(record_steps(config))
-    return apply_global_stages(records, config) | "Write" >> WriteHubParquet(
-        out_dir, config.output.max_rows_per_shard, config.output.max_bytes_per_shard
+    records = apply_global_stages(records, config)
+    if config.balance.enabled:
+        from lingoloom.filters.balance.beam import BalanceStage
+        from lingoloom.filters.balance.local import BALANCE_REPORT
+
+        report = join(out_dir, *BALANCE_REPORT.parts)
+        records = records | "balance" >> BalanceStage(config.balance, report_path=report)
+    written = records | "Write" >> WriteHubParquet(
+        out_dir, config.output.max_rows_per_shard, config.output.max_bytes_per_shard,
+        mix=config.balance.enabled and config.balance.materialize_mix,
     )
+    _ = written | "Measurements" >> WriteMeasurements(out_dir)
+    return written
 
 
-def _remove_stale_shards(out_dir: str) -> None:
-    data = Path(out_dir) / "data"
-    for path in data.glob("*/*.parquet") if data.exists() else ():
-        path.unlink()
+def _remove_stale_outputs(out_dir: str) -> None:
+    """An earlier run's published files in a local output folder (``data/``, ``mix/``, ``stats/``): this run
+    writes its own, and ``finalize`` publishes every report it finds under ``stats/``."""
+    from lingoloom.filters.balance.local import MIX_DIR
 
-
-def output_uri(out_dir: str | Path) -> str:
-    """``out_dir`` as a string, repairing the ``gs:/bucket`` that ``pathlib`` makes of ``gs://bucket``."""
-    text = str(out_dir)
-    match = re.match(r"^([a-z][a-z0-9+.-]*):/(?!/)", text)
-    return f"{match.group(1)}://{text[match.end():]}" if match else text
+    out = Path(local_path(out_dir))
+    for pattern in ("data/*/*.parquet", f"{MIX_DIR.as_posix()}/*.parquet", "stats/*"):
+        for path in out.glob(pattern):
+            if path.is_file():
+                path.unlink()
 
 
 def run_beam(config: RunConfig, out_dir: str | Path, runner: str = LOCAL_RUNNER, workers: int = 2,
@@ -153,7 +165,7 @@ def run_beam(config: RunConfig, out_dir: str | Path, runner: str = LOCAL_RUNNER,
     files = beam_input_files(config, work_dir)
     _check_reachable(files, out, runner)
     if not is_remote(out):
-        _remove_stale_shards(out)
+        _remove_stale_outputs(out)
     pipeline = beam.Pipeline(options=options)
     build_pipeline(pipeline, config, files, out)
     started = time.time()

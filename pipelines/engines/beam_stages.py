@@ -15,27 +15,32 @@ same records in the same files:
 - :class:`WriteHubParquet`: the shard rule of :mod:`lingoloom.pipelines.writers.shards` as a
   shuffle (rows and text bytes per language -> shard count; shard = hash of id; rows sorted by
   id), written as ``data/<lang>/train-0000k-of-0000n.parquet`` through the project's Parquet
-  writer (schema validation, zstd, atomic rename); ``gs://``/``s3://`` outputs are written
-  locally then uploaded through Beam's ``FileSystems`` (an object appears only once complete).
+  writer (schema validation, zstd, atomic rename), plus, with the balance stage's ``_repeats``,
+  the ``mix`` config file of each shard (the local engine's bytes); ``gs://``/``s3://`` outputs
+  are written locally then uploaded through Beam's ``FileSystems`` (an object appears only once
+  complete). Each file is measured where it is written
+  (:func:`lingoloom.pipelines.report.measure_parquet`).
+- :class:`WriteMeasurements`: those measurements as ``stats/shards.json``, all the launcher
+  reads to write the card and manifest.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, Mapping
 
 import apache_beam as beam
-from apache_beam.io.filesystems import FileSystems
 
 from lingoloom.filters.survivor import survivor_key
 from lingoloom.pipelines.engines.beam_adapter import Element, count, to_document
+from lingoloom.pipelines.report import SHARDS_JSON, measure_parquet, shards_json
 from lingoloom.pipelines.steps import STAT_DROPPED, STAT_IN, STAT_KEPT, UNKNOWN_LANGUAGE, drop_key, kept_key
-from lingoloom.pipelines.writers.parquet import language_shard_path, shard_file_name, write_rows_atomic
+from lingoloom.pipelines.storage import is_remote, join, upload, write_bytes
+from lingoloom.pipelines.writers.parquet import shard_file_name, write_table_atomic
 from lingoloom.pipelines.writers.shards import shard_count, shard_of
-from lingoloom.schemas.record import document_to_row
+from lingoloom.schemas.record import document_to_row, rows_to_table
 
 EXACT_DEDUP_STAGE = "exact_dedup"
 EXACT_DUPLICATE = "exact_duplicate"
@@ -140,11 +145,6 @@ class ExactDedup(beam.PTransform):
         )
 
 
-def is_remote(path: str) -> bool:
-    """Whether ``path`` is on a remote Beam filesystem (``gs://``, ``s3://`` ...) rather than local."""
-    return "://" in path and not path.startswith("file://")
-
-
 class CountedStage(beam.PTransform):
     """Runs a global stage whose output has ``kept`` and ``removed`` tags (e.g. ``MinHashDedup``) and
     counts it as the local engine's ``ApplyDecisions`` does: ``in``, ``kept/<lang>``, ``doc_len``,
@@ -172,22 +172,19 @@ def _count_survivor(element: Element, stage: str) -> Element:
     return element
 
 
-def shard_destination(out_dir: str, language: str, index: int, n: int) -> str:
-    """Where shard ``index`` of ``n`` of ``language`` goes, locally or on any Beam filesystem."""
-    if is_remote(out_dir):
-        return FileSystems.join(out_dir, "data", language, shard_file_name(index, n))
-    return str(language_shard_path(out_dir.removeprefix("file://"), language, index, n))
+def publish_parquet(out_dir: str, relative: str, write: Callable[[Path], Path]) -> dict[str, Any]:
+    """Write a Parquet file with ``write(local_path)`` as ``<out_dir>/<relative>`` and return its measurements.
 
-
-def write_rows(rows: list[dict[str, Any]], destination: str) -> None:
-    """Validate and write rows to ``destination`` (local: atomic rename; remote: local file, then upload)."""
-    if not is_remote(destination):
-        write_rows_atomic(rows, destination)
-        return
+    Local outputs are written in place (the writers rename atomically); remote ones (``gs://`` ...) in a
+    temporary local folder, measured there, then uploaded as one object.
+    """
+    if not is_remote(out_dir):
+        return measure_parquet(write(Path(join(out_dir, *relative.split("/")))), relative)
     with tempfile.TemporaryDirectory(prefix="lingoloom-shard-") as tmp:
-        local = write_rows_atomic(rows, Path(tmp) / "shard.parquet")
-        with open(local, "rb") as source, FileSystems.create(destination) as sink:
-            shutil.copyfileobj(source, sink, length=1 << 20)
+        local = write(Path(tmp) / relative.rsplit("/", 1)[-1])
+        measured = measure_parquet(local, relative)
+        upload(local, join(out_dir, *relative.split("/")))
+    return measured
 
 
 def _text_bytes(element: Element) -> tuple[str, tuple[int, int]]:
@@ -208,36 +205,52 @@ def _route(element: Element, shards: dict[str, int]) -> tuple[tuple[str, int, in
     return (language, shard_of(element["id"], n), n), element
 
 
+def _mix_index(language: str, index: int, shards: Mapping[str, int]) -> tuple[int, int]:
+    """``(k, n)`` of a language shard's mix file: the local engine numbers them over all shards in path order."""
+    before = sum(n for lang, n in shards.items() if lang < language)
+    return before + index, sum(shards.values())
+
+
 class _WriteShard(beam.DoFn):
-    def __init__(self, out_dir: str):
+    def __init__(self, out_dir: str, mix: bool):
         super().__init__()
         self._out_dir = out_dir
+        self._mix = mix
 
-    def process(self, keyed: tuple[tuple[str, int, int], Any]) -> Iterator[tuple[str, str, int]]:
+    def process(self, keyed: tuple[tuple[str, int, int], Any], shards: Mapping[str, int]) -> Iterator[dict[str, Any]]:
+        from lingoloom.filters.balance.beam import REPEATS_KEY
+        from lingoloom.filters.balance.local import MIX_DIR, mix_file_name, mix_table, write_mix_file
+
         (language, index, n), elements = keyed
-        rows = sorted(
-            (document_to_row(to_document(e)) for e in elements if e is not None), key=lambda row: row["id"]
-        )
-        destination = shard_destination(self._out_dir, language, index, n)
-        write_rows(rows, destination)
-        count(WRITE_STAGE, STAT_IN, STAT_KEPT, value=len(rows))
-        count(WRITE_STAGE, kept_key(language), value=len(rows))
-        yield language, destination, len(rows)
+        pairs = sorted(((document_to_row(to_document(e)), e.get(REPEATS_KEY)) for e in elements if e is not None),
+                       key=lambda pair: pair[0]["id"])
+        table = rows_to_table(row for row, _ in pairs)
+        yield publish_parquet(self._out_dir, f"data/{language}/{shard_file_name(index, n)}",
+                              lambda path: write_table_atomic(table, path))
+        count(WRITE_STAGE, STAT_IN, STAT_KEPT, value=table.num_rows)
+        count(WRITE_STAGE, kept_key(language), value=table.num_rows)
+        if self._mix:
+            mix = mix_table(table, [repeats for _, repeats in pairs])
+            k, total = _mix_index(language, index, shards)
+            yield publish_parquet(self._out_dir, f"{MIX_DIR.as_posix()}/{mix_file_name(k, total)}",
+                                  lambda path: write_mix_file(mix, path))
 
 
 class WriteHubParquet(beam.PTransform):
-    """Write records as ``<out>/data/<lang>/train-0000k-of-0000n.parquet``; outputs ``(lang, path, rows)``.
+    """Write records as ``<out>/data/<lang>/train-0000k-of-0000n.parquet``; outputs each file's measurements.
 
     Shard count and routing follow :mod:`lingoloom.pipelines.writers.shards` (count per language
     from rows and text bytes, shard = hash of id, rows sorted by id), so both engines write the
-    same records to the same files; every shard ``0..n-1`` is written, even an empty one.
+    same records to the same files; every shard ``0..n-1`` is written, even an empty one. With
+    ``mix`` (records annotated by the balance stage), each shard's ``mix/train-k-of-n.parquet`` too.
     """
 
-    def __init__(self, out_dir: str, max_rows_per_shard: int, max_bytes_per_shard: int):
+    def __init__(self, out_dir: str, max_rows_per_shard: int, max_bytes_per_shard: int, mix: bool = False):
         super().__init__()
         self._out_dir = out_dir
         self._max_rows = max_rows_per_shard
         self._max_bytes = max_bytes_per_shard
+        self._mix = mix
 
     def expand(self, records):
         max_rows, max_bytes = self._max_rows, self._max_bytes
@@ -255,5 +268,26 @@ class WriteHubParquet(beam.PTransform):
             (routed, every_shard)
             | "Together" >> beam.Flatten()
             | "GroupByShard" >> beam.GroupByKey()
-            | "WriteShards" >> beam.ParDo(_WriteShard(self._out_dir))
+            | "WriteShards" >> beam.ParDo(_WriteShard(self._out_dir, self._mix), shards=beam.pvalue.AsDict(shards))
+        )
+
+
+def _write_shards_json(entries: list[dict[str, Any]], out_dir: str) -> str:
+    path = join(out_dir, *SHARDS_JSON.split("/"))
+    write_bytes(path, shards_json(entries))
+    return path
+
+
+class WriteMeasurements(beam.PTransform):
+    """The measurements of every written file -> ``<out>/stats/shards.json`` (the local engine's bytes)."""
+
+    def __init__(self, out_dir: str):
+        super().__init__()
+        self._out_dir = out_dir
+
+    def expand(self, measured):
+        return (
+            measured
+            | "AllFiles" >> beam.combiners.ToList()
+            | "WriteShardsJson" >> beam.Map(_write_shards_json, self._out_dir)
         )
