@@ -62,6 +62,24 @@ def test_vectorised_hashes_equal_reference_on_any_text(text, language):
     assert shingle_hashes(text, language, settings).tolist() == expected
 
 
+# Code points where folding one code point at a time differs from normalising the text: NFKC
+# expansions and compositions, combining marks in and out of canonical order, Hangul jamo,
+# final sigma, dotted capital I, full-width forms and no-break spaces.
+_TRICKY = "ﬁ…\u00a0\u0301\u0323\u0308e\u0627\u064b\u0651\u1100\u1161\u11a8ΣσςİIＡ１２\u0915\u094d\u0e48\u0e38Ⅻ㍱ϹÅ "
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(list(_TRICKY) + ["word", " ", "ΟΔΟΣ"]), max_size=30).map("".join),
+    st.sampled_from([MinHashSettings(), MinHashSettings(lowercase=False), MinHashSettings(nfkc=False)]),
+)
+def test_compiled_folding_equals_python_normalisation(text, settings):
+    expected = [shingle_hash(s) for s in reference_shingles(text, None, settings)]
+    assert shingle_hashes(text, None, settings).tolist() == expected
+    sigs, valid = Signer(settings).signatures([text, "plain words here", text], [None] * 3)
+    assert np.array_equal(sigs[0], sigs[2]) and valid[0] == bool(expected)
+
+
 @hsettings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
 def test_nfkc_fast_path_equals_unicodedata(text):

@@ -6,14 +6,17 @@ shingled as word n-grams; scripts written without spaces (Han, Kana, Thai, Lao, 
 Tibetan) as character n-grams. The mode comes from the record's language label when its script
 is known, else from the share of characters in those scripts.
 
-Two implementations of the same definition live here:
+Two implementations of the same definition:
 
 * :func:`reference_shingles` + :func:`shingle_hash`: plain Python, one shingle (a tuple of
   tokens) at a time. ``shingle_hash`` is the ``hashfunc`` to give datasketch's ``MinHash`` so
   that its signature is comparable with ours.
-* :func:`shingle_hashes`: numpy over a whole document at once (code points, a classification
-  table, prefix sums of a polynomial hash), returning exactly the values ``shingle_hash`` gives
-  for the shingles ``reference_shingles`` yields (tested).
+* :func:`shingle_hashes` and the signatures: the compiled kernels of :mod:`.kernel`, over raw
+  code points mapped through a fold table (NFKC and lower case of one code point). A text the
+  table cannot fold alone (a code point whose NFKC is several characters or composes with its
+  neighbour, combining marks out of order, final sigma, dotted capital I) is normalised by
+  Python first. Both return exactly the values ``shingle_hash`` gives for the shingles
+  ``reference_shingles`` yields (tested).
 
 Hash of a token (a word, or one character): polynomial ``sum c_j * P^(len-1-j) mod 2^64`` over
 its code points, plus ``len * K``, then the MurmurHash3 64-bit finalizer. Hash of a shingle:
@@ -31,13 +34,13 @@ from functools import lru_cache
 
 import numpy as np
 
+from lingoloom.filters.minhash import kernel
+from lingoloom.filters.minhash.kernel import K as _K, P as _P, R as _R
 from lingoloom.schemas.minhash import MinHashSettings
 
 _M64 = (1 << 64) - 1
-_P = 0x100000001B3  # odd: invertible modulo 2^64
-_P_INV = pow(_P, -1, 1 << 64)
-_K = 0x9E3779B97F4A7C15
-_R = 0xC2B2AE3D27D4EB4F
+_N = sys.maxunicode + 1
+_NO_FOLD = 0xFFFFFFFF
 
 # Classification of code points (bit flags in one uint8 table).
 _SPACE, _PUNCT, _DIGIT, _NOSPACE = 1, 2, 4, 8
@@ -68,46 +71,84 @@ _NOSPACE_RANGES = (
 
 
 @lru_cache(maxsize=1)
-def _classes() -> np.ndarray:
-    """One flag byte per code point (built once per process, ~0.5 s)."""
-    table = np.zeros(sys.maxunicode + 1, dtype=np.uint8)
-    for cp in range(sys.maxunicode + 1):
-        cat = unicodedata.category(chr(cp))
+def _unicode_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per code point: class flags, canonical combining class, "may compose with the previous
+    character" (NFKC quick check Maybe), its NFKC and its lower case when each is one code point
+    (else ``_NO_FOLD``). Built once per process (about a second)."""
+    classes = np.zeros(_N, dtype=np.uint8)
+    ccc = np.zeros(_N, dtype=np.uint8)
+    composes = np.zeros(_N, dtype=bool)
+    nfkc = np.arange(_N, dtype=np.uint32)
+    lower = np.arange(_N, dtype=np.uint32)
+    for cp in range(_N):
+        ch = chr(cp)
+        cat = unicodedata.category(ch)
+        if cat in ("Cn", "Co", "Cs"):
+            continue
         if cat[0] == "Z" or cat == "Cc":
-            table[cp] = _SPACE
+            classes[cp] = _SPACE
         elif cat[0] in "PS":
-            table[cp] = _PUNCT
+            classes[cp] = _PUNCT
         elif cat == "Nd":
-            table[cp] = _DIGIT
+            classes[cp] = _DIGIT
+        ccc[cp] = unicodedata.combining(ch)
+        folded = unicodedata.normalize("NFKC", ch)
+        nfkc[cp] = ord(folded) if len(folded) == 1 else _NO_FOLD
+        folded = ch.lower()
+        lower[cp] = ord(folded) if len(folded) == 1 else _NO_FOLD
+        parts = unicodedata.decomposition(ch).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            composes[int(parts[1], 16)] = True
+    composes[0x1161:0x1176] = composes[0x11A8:0x11C3] = True  # Hangul vowel and trailing jamo
+    lower[0x03A3] = _NO_FOLD  # capital sigma: final or not depends on its neighbours
     for lo, hi in _NOSPACE_RANGES:
-        table[lo : hi + 1] |= _NOSPACE
-    return table
+        classes[lo : hi + 1] |= _NOSPACE
+    return classes, ccc, composes, nfkc, lower
 
 
-def _powers(base: int, n: int) -> np.ndarray:
-    out = np.empty(n, dtype=np.uint64)
-    out[0] = 1
-    if n > 1:
-        out[1:] = base
-        np.cumprod(out, out=out)
-    return out
+def _classes() -> np.ndarray:
+    return _unicode_tables()[0]
 
 
-class _PowerCache:
-    """Powers of P and of P^-1 modulo 2^64, grown on demand (per process)."""
+@lru_cache(maxsize=4)
+def _fold_table(nfkc: bool, lowercase: bool) -> np.ndarray:
+    """uint32 per code point: ``normalize`` applied to that code point alone, or ``_NO_FOLD`` when
+    the text around it must be normalised by Python (see the module docstring)."""
+    _, ccc, composes, nfkc_of, lower_of = _unicode_tables()
+    fold = np.arange(_N, dtype=np.uint32)
+    if nfkc:
+        # unchanged by NFKC, or changed into one starter that composes with nothing
+        mapped = (nfkc_of != _NO_FOLD) & (ccc == 0)
+        target = np.where(mapped, nfkc_of, 0)
+        mapped &= (ccc[target] == 0) & ~composes[target]
+        safe = ((nfkc_of == fold) | mapped) & ~composes
+        fold = np.where(safe, nfkc_of, np.uint32(_NO_FOLD))
+    if lowercase:
+        mapped = fold != _NO_FOLD
+        fold[mapped] = lower_of[fold[mapped]]
+    return fold
 
-    def __init__(self) -> None:
-        self.p = _powers(_P, 1)
-        self.q = _powers(_P_INV, 1)
 
-    def get(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        if len(self.p) < n:
-            size = max(n, 2 * len(self.p), 4096)
-            self.p, self.q = _powers(_P, size), _powers(_P_INV, size)
-        return self.p, self.q
+def kernel_inputs(texts: list[str], languages: list[str | None], settings: MinHashSettings, normalised: bool) -> tuple:
+    """Arguments of :func:`kernel.batch_hashes` / :func:`kernel.batch_signatures` for these texts.
 
-
-_POWERS = _PowerCache()
+    ``normalised``: the texts went through :func:`normalize` already (the kernel does not fold them).
+    """
+    count = len(texts)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=count)
+    starts = np.zeros(count, dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    cps = _code_points("\n".join(texts))
+    modes = np.fromiter(
+        (kernel.DETECT if (mode := _char_mode(lang, None, 0)) is None else int(mode) for lang in languages),
+        dtype=np.int8,
+        count=count,
+    )
+    separator = _SPACE | (_PUNCT if settings.strip_punctuation else 0)
+    digit = _DIGIT if settings.normalize_digits else 0
+    tables = (_fold_table(settings.nfkc, settings.lowercase), _unicode_tables()[1], _classes())
+    options = (separator, digit, settings.nfkc, CHAR_SHARE, settings.word_ngram, settings.char_ngram)
+    return cps, starts, starts + lengths, modes, not normalised, tables, options
 
 
 def _fmix64_int(h: int) -> int:
@@ -225,109 +266,7 @@ def shingle_hash(shingle: tuple[str, ...]) -> int:
 
 def shingle_hashes(text: str, language: str | None, settings: MinHashSettings) -> np.ndarray:
     """uint32 hashes of all shingles of one text (equals ``shingle_hash`` over ``reference_shingles``)."""
-    hashes, _ = batch_shingle_hashes([text], [language], settings)
+    hashes, _, status = kernel.batch_hashes(*kernel_inputs([text], [language], settings, normalised=False))
+    if status[0] == kernel.NORMALISE:
+        hashes, _, _ = kernel.batch_hashes(*kernel_inputs([normalize(text, settings)], [language], settings, normalised=True))
     return hashes
-
-
-def batch_shingle_hashes(
-    texts: list[str], languages: list[str | None], settings: MinHashSettings
-) -> tuple[np.ndarray, np.ndarray]:
-    """Shingle hashes of many texts at once: (uint32 hashes in text order, int64 offsets of length len(texts)+1).
-
-    The texts are joined into one code-point array so that the numpy work is done once per batch,
-    not once per document; shingles never cross two texts.
-    """
-    count = len(texts)
-    normalised = [normalize(t, settings) for t in texts]
-    lengths = np.fromiter((len(t) for t in normalised), dtype=np.int64, count=count)
-    starts = np.zeros(count, dtype=np.int64)
-    np.cumsum(lengths[:-1] + 1, out=starts[1:])
-    cps, separator, nospace = _flags(_code_points("\n".join(normalised)), settings)
-    letters = ~separator
-    doc_letters = doc_nospace = np.zeros(count, dtype=np.int64)
-    if any(_char_mode(lang, None, 0) is None for lang in languages):
-        ends = starts + lengths
-        letter_prefix = np.concatenate(([0], np.cumsum(letters, dtype=np.int64)))
-        nospace_prefix = np.concatenate(([0], np.cumsum(nospace & letters, dtype=np.int64)))
-        doc_letters = letter_prefix[ends] - letter_prefix[starts]
-        doc_nospace = nospace_prefix[ends] - nospace_prefix[starts]
-    char_docs = np.fromiter(
-        (_char_mode(lang, int(le), int(ns)) or False for lang, le, ns in zip(languages, doc_letters, doc_nospace)),
-        dtype=bool,
-        count=count,
-    )
-    # A word is a maximal run of letters; every letter of a char-mode text is a token of its own.
-    if char_docs.any():
-        char_cp = np.repeat(char_docs, lengths + 1)[: len(cps)]
-        previous_letter = np.concatenate(([False], letters[:-1]))
-        next_letter = np.concatenate((letters[1:], [False]))
-        token_starts = np.flatnonzero(letters & (~previous_letter | char_cp))
-        token_ends = np.flatnonzero(letters & (~next_letter | char_cp)) + 1
-    else:
-        edges = np.diff(letters.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-        token_starts = np.flatnonzero(edges == 1)
-        token_ends = np.flatnonzero(edges == -1)
-    tokens = _token_hashes(cps, token_starts, token_ends)
-    token_doc = np.searchsorted(starts, token_starts, side="right") - 1
-    tokens_per_doc = np.bincount(token_doc, minlength=count)
-    first_token = np.concatenate(([0], np.cumsum(tokens_per_doc)))
-    pieces, piece_docs = [], []
-    for mode, n in ((False, settings.word_ngram), (True, settings.char_ngram)):
-        docs = np.flatnonzero((char_docs == mode) & (tokens_per_doc > 0))
-        if len(docs):
-            hashes, docs_of_hashes = _ngram_hashes(tokens, first_token, docs, n)
-            pieces.append(hashes)
-            piece_docs.append(docs_of_hashes)
-    if not pieces:
-        return np.empty(0, dtype=np.uint32), np.zeros(count + 1, dtype=np.int64)
-    hashes = np.concatenate(pieces)
-    docs_of_hashes = np.concatenate(piece_docs)
-    if len(pieces) > 1:
-        order = np.argsort(docs_of_hashes, kind="stable")
-        hashes = hashes[order]
-    offsets = np.concatenate(([0], np.cumsum(np.bincount(docs_of_hashes, minlength=count))))
-    return hashes, offsets
-
-
-def _ngram_hashes(tokens: np.ndarray, first_token: np.ndarray, docs: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Hashes of the n-grams of the given texts' tokens (one all-token shingle for a text shorter than n)."""
-    begin, end = first_token[docs], first_token[docs + 1]
-    counts = end - begin
-    long_docs = counts >= n
-    out, out_docs = [], []
-    if long_docs.any():
-        shingles = counts[long_docs] - n + 1
-        # start token of every n-gram: each long text's first token, then consecutive positions
-        starts = np.repeat(begin[long_docs] - np.cumsum(np.concatenate(([0], shingles[:-1]))), shingles)
-        starts += np.arange(len(starts))
-        g = tokens[starts]
-        for k in range(1, n):
-            g *= np.uint64(_R)
-            g += tokens[starts + k]
-        out.append(g)
-        out_docs.append(np.repeat(docs[long_docs], shingles))
-    for doc, b, e in zip(docs[~long_docs], begin[~long_docs], end[~long_docs]):
-        g = np.zeros(1, dtype=np.uint64)
-        for k in range(b, e):
-            g *= np.uint64(_R)
-            g += tokens[k]
-        out.append(g)
-        out_docs.append(np.array([doc]))
-    g = np.concatenate(out) if len(out) > 1 else out[0]
-    doc_of = np.concatenate(out_docs) if len(out_docs) > 1 else out_docs[0]
-    if len(out) > 1:
-        order = np.argsort(doc_of, kind="stable")
-        g, doc_of = g[order], doc_of[order]
-    return (_fmix64(g) >> np.uint64(32)).astype(np.uint32), doc_of
-
-
-def _token_hashes(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Hash every token [start, end) of code points with prefix sums of c_j * P^-j (no Python loop per token)."""
-    n = len(cps)
-    if len(starts) == 0:
-        return np.empty(0, dtype=np.uint64)
-    powers_p, powers_q = _POWERS.get(n + 1)
-    prefix = np.zeros(n + 1, dtype=np.uint64)
-    np.cumsum(cps.astype(np.uint64) * powers_q[:n], out=prefix[1:])
-    poly = (prefix[ends] - prefix[starts]) * powers_p[ends - 1]
-    return _fmix64(poly + (ends - starts).astype(np.uint64) * np.uint64(_K))

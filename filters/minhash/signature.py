@@ -1,7 +1,7 @@
 """MinHash signatures and LSH band keys, compatible with datasketch and identical on both engines.
 
 Why it exists: the signature is the one computation done for every document, so it must be fast
-(vectorised over the whole document), and it must mean something outside this project: for the
+(one compiled pass per document, :mod:`.kernel`), and it must mean something outside this project: for the
 same shingles it equals ``datasketch.MinHash(num_perm, seed, hashfunc=shingle_hash).digest()``
 (datasketch's default "affine32" scheme: MurmurHash3 32-bit finalizer, then ``a*h + b mod 2^32``
 with datasketch's own permutation parameters). Band keys (one 64-bit key per band, the band
@@ -15,21 +15,12 @@ from urllib.parse import urlsplit, urlunsplit
 import numpy as np
 import xxhash
 
-from lingoloom.filters.minhash.shingles import _fmix64, batch_shingle_hashes, shingle_hashes
+from lingoloom.filters.minhash import kernel
+from lingoloom.filters.minhash.shingles import _fmix64, kernel_inputs, normalize
 from lingoloom.schemas.minhash import MinHashSettings
 
-#: Shingles permuted at once (num_perm x CHUNK uint32 = 3.5 MB at 112 permutations).
-CHUNK = 8192
 _ROW_MIX = np.uint64(0x9FB21C651E98DF25)
 _BAND_MIX = np.uint64(0xD6E8FEB86659FD93)
-
-
-def _fmix32(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> np.uint32(16))
-    h *= np.uint32(0x85EBCA6B)
-    h ^= h >> np.uint32(13)
-    h *= np.uint32(0xC2B2AE35)
-    return h ^ (h >> np.uint32(16))
 
 
 def normalize_url(url: str) -> str:
@@ -55,49 +46,26 @@ class Signer:
         self.a = np.ascontiguousarray(a, dtype=np.uint32)
         self.b = np.ascontiguousarray(b, dtype=np.uint32)
 
-    def signature_of_hashes(self, hashes: np.ndarray) -> np.ndarray | None:
-        """Min over shingles of each permutation of the shingle hashes (None without shingles)."""
-        if hashes.size == 0:
-            return None
-        values = np.multiply.outer(self.a, _fmix32(hashes.astype(np.uint32, copy=True)))
-        values += self.b[:, None]
-        return values.min(axis=1)
-
     def signature(self, text: str, language: str | None) -> np.ndarray | None:
         """uint32[num_perm] signature of a document, or None when it has no shingle (empty after normalisation)."""
-        return self.signature_of_hashes(shingle_hashes(text, language, self.settings))
+        sigs, valid = self.signatures([text], [language])
+        return sigs[0] if valid[0] else None
 
     def signatures(self, texts: list[str], languages: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
         """Signatures of many documents at once: (uint32 array (documents, num_perm), bool mask of documents with shingles).
 
         Rows of documents without shingles are all 0xFFFFFFFF and must not be bucketed.
         """
-        hashes, offsets = batch_shingle_hashes(texts, languages, self.settings)
         sigs = np.full((len(texts), self.num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
-        valid = offsets[1:] > offsets[:-1]
-        if hashes.size:
-            self._permute_min(_fmix32(hashes), offsets, sigs)
-        return sigs, valid
-
-    def _permute_min(self, mixed: np.ndarray, offsets: np.ndarray, sigs: np.ndarray) -> None:
-        """sigs[d] = min over document d's shingles of a*h + b, in cache-sized chunks of shingles.
-
-        Layout (permutations, shingles), so each document's min runs along contiguous rows; one
-        reused buffer of CHUNK columns keeps the work in cache instead of allocating a matrix
-        of num_perm x all shingles.
-        """
-        a, b = self.a[:, None], self.b[:, None]
-        buffer = np.empty((self.num_perm, min(CHUNK, len(mixed))), dtype=np.uint32)
-        starts, ends = offsets[:-1], offsets[1:]
-        for lo in range(0, len(mixed), CHUNK):
-            hi = min(lo + CHUNK, len(mixed))
-            values = buffer[:, : hi - lo]
-            np.multiply(a, mixed[lo:hi], out=values)
-            values += b
-            docs = np.flatnonzero((starts < hi) & (ends > lo))
-            segments = np.maximum(starts[docs], lo) - lo
-            part = np.minimum.reduceat(values, segments, axis=1)
-            sigs[docs] = np.minimum(sigs[docs], part.T)
+        status = kernel.batch_signatures(*kernel_inputs(texts, languages, self.settings, normalised=False), self.a, self.b, sigs)
+        redo = np.flatnonzero(status == kernel.NORMALISE)
+        if len(redo):
+            texts = [normalize(texts[i], self.settings) for i in redo]
+            inputs = kernel_inputs(texts, [languages[i] for i in redo], self.settings, normalised=True)
+            part = sigs[redo]
+            status[redo] = kernel.batch_signatures(*inputs, self.a, self.b, part)
+            sigs[redo] = part
+        return sigs, status == kernel.SHINGLED
 
     def band_keys(self, signatures: np.ndarray) -> np.ndarray:
         """uint64 keys of shape (documents, bands) from uint32 signatures of shape (documents, num_perm)."""
