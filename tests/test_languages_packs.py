@@ -1,5 +1,6 @@
-"""Language packs: every pack checks out, the registry falls back to the generic default, and
-real clean prose (UDHR) in each pack's language passes while junk in the same language is removed."""
+"""Language packs: every pack checks out and keeps its own sample, the registry falls back to the
+generic default, and real clean prose (UDHR) in each pack's language passes while junk in the
+same language is removed."""
 
 from __future__ import annotations
 
@@ -36,8 +37,16 @@ def test_seed_packs_cover_required_languages_and_scripts():
 
 @pytest.mark.parametrize("label", sorted(pack_files()))
 def test_every_pack_passes_languages_check(label):
+    pack = load_pack_file(pack_files()[label])
+    assert pack.sample, (
+        f"{label} has no `sample:`. Every pack shipped with lingoloom needs one: a clean paragraph (50+ words) "
+        "of ordinary prose in the language that you wrote yourself, so `languages check` can run the filters "
+        "on it (see CONTRIBUTING.md, step 4)"
+    )
+    assert pack.sample_source, f"{label}: say who wrote the sample in `sample_source:` (see CONTRIBUTING.md)"
     result = check_pack(pack_files()[label])
     assert result.ok, result.problems
+    assert result.sample_passed is True, result.notes
 
 
 def test_registry_falls_back_to_generic_and_pack_for_gives_langid_threshold():
@@ -69,6 +78,17 @@ def test_check_runs_the_packs_own_sample(tmp_path: Path):
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     result = check_pack(path)
     assert not result.ok and "sample is dropped" in result.problems[0]
+    assert result.sample_passed is False
+
+
+def test_check_of_a_pack_without_sample_passes_but_says_the_sample_is_missing(tmp_path: Path):
+    data = yaml.safe_load(pack_files()["eng_Latn"].read_text(encoding="utf-8"))
+    del data["sample"], data["sample_source"]
+    path = tmp_path / "eng_Latn.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = check_pack(path)
+    assert result.ok and result.sample_passed is None
+    assert any("no sample text" in note for note in result.notes)
 
 
 def udhr_texts(shared_data: Path) -> dict[str, list[str]]:
@@ -115,6 +135,18 @@ def test_udhr_passes_and_generated_junk_is_removed_for_every_pack_language(share
             assert reason, f"{label}: {kind} junk was kept"
         covered.append(label)
     assert len(covered) >= 40 and "tha_Thai" in covered and "mya_Mymr" in covered
+
+
+@pytest.mark.shared_data
+def test_pack_samples_are_not_copied_from_the_reference_texts(shared_data):
+    """Samples are written for the project: no 40-character stretch of one occurs in a UDHR text of its language."""
+    texts = udhr_texts(shared_data)
+    for label, pack in available_packs().items():
+        reference = [" ".join(t.split()) for t in texts.get(label, [])]
+        sample = " ".join((pack.sample or "").split())
+        for start in range(0, max(1, len(sample) - 40)):
+            window = sample[start : start + 40]
+            assert not any(window in text for text in reference), f"{label}: sample shares {window!r} with the UDHR"
 
 
 @pytest.mark.shared_data
