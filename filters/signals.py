@@ -134,7 +134,8 @@ class TextView:
         words = self.words
         if not words:
             return NAN
-        return sum(1 for w in words if w.isalpha() or any(c.isalpha() for c in w)) / len(words)
+        isalpha = str.isalpha
+        return sum(1 for w in words if isalpha(w) or any(map(isalpha, w))) / len(words)
 
     @_memo
     def stopword_count(self, stopwords: frozenset[str]) -> int:
@@ -210,12 +211,15 @@ class TextView:
 
 def _joined(words: list[str], sep: str) -> tuple[str, list[int]]:
     """``sep.join(words)`` and the start offset of every word (plus one past the end)."""
-    step = len(sep)
-    return sep.join(words), [0, *accumulate(len(word) + step for word in words)]
+    starts = [0, *accumulate(map(len, words))]
+    if sep:
+        step = len(sep)
+        starts = [start + step * i for i, start in enumerate(starts)]
+    return sep.join(words), starts
 
 
 _SCRIPT_ALIASES = {"Hans": ("Hani",), "Hant": ("Hani",), "Jpan": ("Hani", "Hira", "Kana"), "Kore": ("Hang", "Hani")}
-_LETTER = re.compile(r"[^\W\d_]")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 @lru_cache(maxsize=None)
@@ -224,7 +228,7 @@ def _script_letters(script: str) -> "regex.Pattern[str] | None":
         return None
     codes = _SCRIPT_ALIASES.get(script, (script,))
     try:
-        return regex.compile("(?=\\p{L})[" + "".join(f"\\p{{sc={code}}}" for code in codes) + "]")
+        return regex.compile("[\\p{L}&&[" + "".join(f"\\p{{sc={code}}}" for code in codes) + "]]+", regex.V1)
     except regex.error:
         return None
 
@@ -240,8 +244,8 @@ def script_share(text: str, label: str) -> float:
     if pattern is None:
         return NAN
     text = text[:SCRIPT_SHARE_CHARS]
-    letters = len(_LETTER.findall(text))
-    return len(pattern.findall(text)) / letters if letters else NAN
+    letters = sum(map(len, _LETTERS.findall(text)))
+    return sum(map(len, pattern.findall(text))) / letters if letters else NAN
 
 
 def quality_signals(

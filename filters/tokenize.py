@@ -21,7 +21,6 @@ warning, so a missing optional package degrades the measurement, never crashes t
 
 from __future__ import annotations
 
-import copy
 import threading
 from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
@@ -29,6 +28,8 @@ from typing import TYPE_CHECKING, Protocol
 import regex
 from datatrove.utils.word_tokenizers import WhitespaceTokenizer as DatatroveWhitespaceTokenizer
 from loguru import logger
+
+from lingoloom.filters.fast_spacy import FastSpacyTokenizer
 
 if TYPE_CHECKING:
     from lingoloom.schemas.language_pack import LanguagePack
@@ -98,54 +99,6 @@ class WhitespaceTokenizer:
 
 
 _LOCK = threading.Lock()
-
-
-class FastSpacyTokenizer:
-    """datatrove's spaCy word tokenizer, same tokens, several times faster.
-
-    datatrove runs the whole blank pipeline (including the sentencizer it adds) inside a fresh
-    ``memory_zone`` per call: every word's lexeme is rebuilt for every document, spaCy's
-    tokenizer cache is never used, and a Token object is made per word. Here only
-    ``nlp.make_doc`` runs (the tokenizer: pipes never change tokens), words are sliced from the
-    text by offsets, and spaCy's caches are kept across documents; memory stays bounded by
-    starting a fresh pipeline every ``reset_every`` documents.
-    """
-
-    def __init__(self, stock, reset_every: int = 20_000):
-        self.stock = stock
-        self.language = stock.language
-        self.reset_every = reset_every
-        self._nlp = None
-        self._calls = 0
-
-    def __getstate__(self) -> dict:
-        return {**self.__dict__, "_nlp": None, "_calls": 0}
-
-    def reset(self) -> None:
-        """Start a fresh pipeline now: empty caches, vocabulary back to the blank model's."""
-        fresh = copy.copy(self.stock)
-        fresh._tokenizer = None
-        self._nlp = fresh.tokenizer
-        self._calls = 0
-
-    @property
-    def nlp(self):
-        if self._nlp is None or self._calls >= self.reset_every:
-            self.reset()
-        return self._nlp
-
-    def word_tokenize(self, text: str) -> list[str]:
-        from spacy.attrs import IDX, LENGTH
-
-        nlp = self.nlp
-        self._calls += 1
-        nlp.max_length = max(nlp.max_length, len(text) + 10)
-        try:
-            offsets = nlp.make_doc(text).to_array([IDX, LENGTH])
-        except Exception:  # datatrove's own path has a workaround for strings spaCy chokes on
-            return self.stock.word_tokenize(text)
-        words = (text[start : start + length].strip() for start, length in offsets.tolist())
-        return [w for w in words if w]
 
 
 def _datatrove_tokenizer(language: str) -> WordTokenizer:
