@@ -62,10 +62,14 @@ def test_vectorised_hashes_equal_reference_on_any_text(text, language):
     assert shingle_hashes(text, language, settings).tolist() == expected
 
 
-# Code points where folding one code point at a time differs from normalising the text: NFKC
-# expansions and compositions, combining marks in and out of canonical order, Hangul jamo,
-# final sigma, dotted capital I, full-width forms and no-break spaces.
-_TRICKY = "ﬁ…\u00a0\u0301\u0323\u0308e\u0627\u064b\u0651\u1100\u1161\u11a8ΣσςİIＡ１２\u0915\u094d\u0e48\u0e38Ⅻ㍱ϹÅ "
+# Code points where folding one code point at a time can differ from normalising the text: NFKC
+# expansions, compositions (marks after plain, precomposed and full-width letters; Indic vowel
+# signs; Hangul jamo), combining marks in and out of canonical order, final sigma, dotted
+# capital I, full-width forms and no-break spaces.
+_TRICKY = (
+    "ﬁ…½\u00a0\u0301\u0323\u0308\u0304\u0316eéọüＥ\u0627\u064b\u0651\u0654\u1100\u1161\u11a8\uac00ΣσςİI"
+    "Ａ１２\u0915\u094d\u0921\u093c\u09c7\u09be\u0e48\u0e38\u0e33Ⅻ㍱ϹÅ "
+)
 
 
 @hsettings(max_examples=300, deadline=None)

@@ -24,7 +24,7 @@ K = 0x9E3779B97F4A7C15
 R = 0xC2B2AE3D27D4EB4F
 
 _P, _K, _R = np.uint64(P), np.uint64(K), np.uint64(R)
-_S33, _S32 = np.uint64(33), np.uint64(32)
+_S33, _S32, _S21 = np.uint64(33), np.uint64(32), np.uint64(21)
 _M1, _M2 = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)
 _S16, _S13 = np.uint32(16), np.uint32(13)
 _N1, _N2 = np.uint32(0x85EBCA6B), np.uint32(0xC2B2AE35)
@@ -37,6 +37,16 @@ WORDS, CHARS, DETECT = 0, 1, 2
 EMPTY, SHINGLED, NORMALISE = 0, 1, 2
 #: Class flag of code points of scripts written without spaces (see ``shingles``).
 NOSPACE = 8
+#: A fold-table value with this bit set is a row of the expansions table (NFKC into several code points).
+EXPANDS = np.uint32(0x80000000)
+#: A fold-table value with this bit set may compose with the starter before it (NFKC quick check "Maybe").
+COMPOSES = np.uint32(0x40000000)
+#: A fold-table value with this bit set is a combining mark (canonical order is checked).
+MARK = np.uint32(0x20000000)
+#: Fold-table values at or above this need a look beyond the one code point.
+SPECIAL = MARK
+_VALUE = np.uint32(MARK - 1)
+MAX_EXPANSION = 4
 
 
 def _jit(fn):
@@ -65,61 +75,110 @@ def _fmix32(h):
 
 
 @_jit
-def _doc_shingles(cps, lo, hi, fold, tables, options, mode, tokens, out):
-    """Write the uint32 shingle hashes of code points [lo, hi) to ``out``; return how many, or -1.
+def _needs_python(cps, lo, i, v, ccc, trailing, nfkc, pairs):
+    """Would NFKC change the text at ``cps[i]``, a combining mark or a code point that composes (``v``: its fold)?
 
-    With ``fold`` the code points are raw text, mapped through ``tables.fold`` (NFKC and case
-    folding of one code point); -1 means the text needs Python's normalisation first (a code
-    point without a one-to-one fold, or combining marks out of canonical order).
+    True when the marks are out of canonical order (counting the marks of a precomposed letter
+    before it), or when NFKC would compose ``cps[i]`` with the last starter before it.
     """
-    fold_table, ccc, classes = tables
-    separator, digit, check_order, char_share, word_n, char_n = options
-    char_mode = mode == CHARS
-    if fold or mode == DETECT:
-        letters = 0
-        nospace = 0
-        last = 0
-        for i in range(lo, hi):
-            c = cps[i]
-            if fold:
-                if check_order:
-                    cc = ccc[c]
-                    if cc != 0 and last > cc:
-                        return -1
-                    last = cc
-                c = fold_table[c]
-                if c == _EMPTY:
-                    return -1
-            flags = classes[c]
-            if not flags & separator:
-                letters += 1
-                if flags & NOSPACE:
-                    nospace += 1
-        if mode == DETECT:
-            char_mode = letters > 0 and nospace >= char_share * letters
-    count = 0
-    h = np.uint64(0)
-    length = 0
+    cc = ccc[cps[i]]
+    if i == lo:
+        return False
+    if cc != 0 and trailing[cps[i - 1]] > cc:
+        return True
+    if not v & COMPOSES:
+        return False
+    starter = i - 1
+    while starter >= lo and ccc[cps[starter]] != 0:
+        starter -= 1
+    if starter < lo:
+        return False
+    # blocked by any starter in between, or by a mark of the same class (classes are in order)
+    if starter != i - 1 and (cc == 0 or ccc[cps[i - 1]] >= cc):
+        return False
+    first = nfkc[cps[starter]]
+    if first == _EMPTY:
+        return True  # a starter that expands: do not guess
+    key = np.uint64(first) << _S21 | np.uint64(cps[i])
+    at = np.searchsorted(pairs, key)
+    return at < len(pairs) and pairs[at] == key
+
+
+@_jit
+def _fold(cps, lo, hi, fold, tables, separator, folded, flags):
+    """Folded code points of [lo, hi) and their class flags into ``folded``/``flags``; return (how many, letters, no-space letters).
+
+    How many is -1 when the text needs Python's normalisation first: a code point without a
+    fold, or a mark for which :func:`_needs_python` holds. Otherwise NFKC leaves the text as it
+    is apart from the code points it maps one at a time, which the fold table does.
+    """
+    fold_table, expansions, expansion_lengths, classes, ccc, trailing, nfkc, pairs = tables
+    n = 0
+    letters = 0
+    nospace = 0
     for i in range(lo, hi):
-        c = fold_table[cps[i]] if fold else cps[i]
-        flags = classes[c]
-        if flags & separator:
-            if length:
-                tokens[count] = _fmix64(h + np.uint64(length) * _K)
-                count += 1
-                h = np.uint64(0)
-                length = 0
-            continue
-        value = _ZERO_CP if flags & digit else np.uint64(c)
-        if char_mode:
-            tokens[count] = _fmix64(value + _K)
-            count += 1
-        else:
-            h = h * _P + value
-            length += 1
-    if length:
-        tokens[count] = _fmix64(h + np.uint64(length) * _K)
-        count += 1
+        c = cps[i]
+        if fold:
+            v = fold_table[c]
+            if v >= SPECIAL:
+                if v == _EMPTY:
+                    return -1, 0, 0
+                if v & (MARK | COMPOSES) and _needs_python(cps, lo, i, v, ccc, trailing, nfkc, pairs):
+                    return -1, 0, 0
+                if v & EXPANDS:
+                    row = v & _VALUE
+                    for j in range(expansion_lengths[row]):
+                        x = expansions[row, j]
+                        f = classes[x]
+                        folded[n] = x
+                        flags[n] = f
+                        n += 1
+                        letter = (f & separator) == 0
+                        letters += letter
+                        nospace += letter & ((f & NOSPACE) != 0)
+                    continue
+            c = v & _VALUE
+        f = classes[c]
+        folded[n] = c
+        flags[n] = f
+        n += 1
+        letter = (f & separator) == 0  # counted without branches: word boundaries are unpredictable
+        letters += letter
+        nospace += letter & ((f & NOSPACE) != 0)
+    return n, letters, nospace
+
+
+@_jit
+def _doc_shingles(cps, lo, hi, fold, tables, options, mode, folded, flags, tokens, out):
+    """Write the uint32 shingle hashes of code points [lo, hi) to ``out``; return how many, or -1 (see ``_fold``)."""
+    separator, digit, char_share, word_n, char_n = options
+    size, letters, nospace = _fold(cps, lo, hi, fold, tables, separator, folded, flags)
+    if size < 0:
+        return -1
+    char_mode = mode == CHARS or (mode == DETECT and letters > 0 and nospace >= char_share * letters)
+    # Tokens without branches on word boundaries (they are unpredictable): the running token is
+    # stored at every step and kept (count advances) only where a separator ends it.
+    count = 0
+    if char_mode:
+        for i in range(size):
+            f = flags[i]
+            tokens[count] = (_ZERO_CP if f & digit else np.uint64(folded[i])) + _K
+            count += (f & separator) == 0
+    else:
+        h = np.uint64(0)
+        length = np.uint64(0)
+        for i in range(size):
+            f = flags[i]
+            letter = (f & separator) == 0
+            tokens[count] = h + length * _K
+            count += (not letter) and length != 0
+            keep = np.uint64(0) - np.uint64(letter)
+            h = (h * _P + (_ZERO_CP if f & digit else np.uint64(folded[i]))) & keep
+            length = (length + np.uint64(1)) & keep
+        tokens[count] = h + length * _K
+        count += length != 0
+    for t in range(count):
+        tokens[t] = _fmix64(tokens[t])
     if count == 0:
         return 0
     n = char_n if char_mode else word_n
@@ -139,20 +198,33 @@ def _doc_shingles(cps, lo, hi, fold, tables, options, mode, tokens, out):
 
 
 @_jit
+def _buffers(starts, ends):
+    """Scratch buffers for the longest text: folded code points, their flags, token hashes, shingle hashes."""
+    longest = 1
+    for d in range(len(starts)):
+        longest = max(longest, ends[d] - starts[d])
+    size = longest * MAX_EXPANSION
+    return (
+        np.empty(size, dtype=np.uint32),
+        np.empty(size, dtype=np.uint8),
+        np.empty(size, dtype=np.uint64),
+        np.empty(size, dtype=np.uint32),
+    )
+
+
+@_jit
 def batch_hashes(cps, starts, ends, modes, fold, tables, options):
     """Shingle hashes of the texts [starts[d], ends[d]) of ``cps``: (uint32 hashes in text order, int64 offsets, status per text)."""
     total = 0
-    longest = 0
     for d in range(len(starts)):
-        total += ends[d] - starts[d] + 1
-        longest = max(longest, ends[d] - starts[d])
-    tokens = np.empty(longest + 1, dtype=np.uint64)
+        total += (ends[d] - starts[d]) * MAX_EXPANSION + 1
+    folded, flags, tokens, _ = _buffers(starts, ends)
     hashes = np.empty(total, dtype=np.uint32)
     offsets = np.zeros(len(starts) + 1, dtype=np.int64)
     status = np.zeros(len(starts), dtype=np.int8)
     for d in range(len(starts)):
         begin = offsets[d]
-        count = _doc_shingles(cps, starts[d], ends[d], fold, tables, options, modes[d], tokens, hashes[begin:])
+        count = _doc_shingles(cps, starts[d], ends[d], fold, tables, options, modes[d], folded, flags, tokens, hashes[begin:])
         status[d] = NORMALISE if count < 0 else (SHINGLED if count > 0 else EMPTY)
         offsets[d + 1] = begin + max(count, 0)
     return hashes[: offsets[-1]].copy(), offsets, status
@@ -165,16 +237,12 @@ def batch_signatures(cps, starts, ends, modes, fold, tables, options, a, b, sigs
     ``sigs`` must be filled with 0xFFFFFFFF (datasketch's empty value); rows of texts that are
     not ``SHINGLED`` stay so.
     """
-    longest = 0
-    for d in range(len(starts)):
-        longest = max(longest, ends[d] - starts[d])
-    tokens = np.empty(longest + 1, dtype=np.uint64)
-    hashes = np.empty(longest + 1, dtype=np.uint32)
+    folded, flags, tokens, hashes = _buffers(starts, ends)
     status = np.zeros(len(starts), dtype=np.int8)
     num_perm = len(a)
     row = np.empty(num_perm, dtype=np.uint32)
     for d in range(len(starts)):
-        count = _doc_shingles(cps, starts[d], ends[d], fold, tables, options, modes[d], tokens, hashes)
+        count = _doc_shingles(cps, starts[d], ends[d], fold, tables, options, modes[d], folded, flags, tokens, hashes)
         status[d] = NORMALISE if count < 0 else (SHINGLED if count > 0 else EMPTY)
         if count > 0:
             row[:] = _EMPTY

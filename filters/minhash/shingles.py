@@ -31,6 +31,7 @@ from __future__ import annotations
 import sys
 import unicodedata
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -70,16 +71,28 @@ _NOSPACE_RANGES = (
 )
 
 
+class _Unicode(NamedTuple):
+    """Per code point tables (index = code point) built from ``unicodedata`` once per process (about 1.5 s)."""
+
+    classes: np.ndarray  # uint8 flags: _SPACE, _PUNCT, _DIGIT, _NOSPACE
+    ccc: np.ndarray  # uint8 canonical combining class
+    trailing: np.ndarray  # uint8 combining class of the last code point of its NFKD
+    composes: np.ndarray  # bool: second half of a canonical pair (NFKC quick check "Maybe")
+    nfkc: np.ndarray  # uint32 NFKC when one code point, else _NO_FOLD
+    lower: np.ndarray  # uint32 lower case when one code point, else _NO_FOLD
+    pairs: np.ndarray  # sorted uint64 keys first << 21 | second of canonical pairs
+    expansions: dict[int, str]  # NFKC of code points that expand to 2..MAX_EXPANSION code points
+
+
 @lru_cache(maxsize=1)
-def _unicode_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per code point: class flags, canonical combining class, "may compose with the previous
-    character" (NFKC quick check Maybe), its NFKC and its lower case when each is one code point
-    (else ``_NO_FOLD``). Built once per process (about a second)."""
+def _unicode_tables() -> _Unicode:
     classes = np.zeros(_N, dtype=np.uint8)
     ccc = np.zeros(_N, dtype=np.uint8)
+    trailing = np.zeros(_N, dtype=np.uint8)
     composes = np.zeros(_N, dtype=bool)
     nfkc = np.arange(_N, dtype=np.uint32)
     lower = np.arange(_N, dtype=np.uint32)
+    pairs, expansions = [], {}
     for cp in range(_N):
         ch = chr(cp)
         cat = unicodedata.category(ch)
@@ -92,41 +105,71 @@ def _unicode_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, n
         elif cat == "Nd":
             classes[cp] = _DIGIT
         ccc[cp] = unicodedata.combining(ch)
+        trailing[cp] = unicodedata.combining(unicodedata.normalize("NFKD", ch)[-1])
         folded = unicodedata.normalize("NFKC", ch)
         nfkc[cp] = ord(folded) if len(folded) == 1 else _NO_FOLD
+        if 1 < len(folded) <= kernel.MAX_EXPANSION:
+            expansions[cp] = folded
         folded = ch.lower()
         lower[cp] = ord(folded) if len(folded) == 1 else _NO_FOLD
         parts = unicodedata.decomposition(ch).split()
         if len(parts) == 2 and not parts[0].startswith("<"):
-            composes[int(parts[1], 16)] = True
-    composes[0x1161:0x1176] = composes[0x11A8:0x11C3] = True  # Hangul vowel and trailing jamo
+            first, second = int(parts[0], 16), int(parts[1], 16)
+            composes[second] = True
+            pairs.append(first << 21 | second)
     lower[0x03A3] = _NO_FOLD  # capital sigma: final or not depends on its neighbours
     for lo, hi in _NOSPACE_RANGES:
         classes[lo : hi + 1] |= _NOSPACE
-    return classes, ccc, composes, nfkc, lower
+    return _Unicode(classes, ccc, trailing, composes, nfkc, lower, np.unique(np.array(pairs, dtype=np.uint64)), expansions)
 
 
 def _classes() -> np.ndarray:
-    return _unicode_tables()[0]
+    return _unicode_tables().classes
 
 
 @lru_cache(maxsize=4)
-def _fold_table(nfkc: bool, lowercase: bool) -> np.ndarray:
-    """uint32 per code point: ``normalize`` applied to that code point alone, or ``_NO_FOLD`` when
-    the text around it must be normalised by Python (see the module docstring)."""
-    _, ccc, composes, nfkc_of, lower_of = _unicode_tables()
+def _fold_tables(nfkc: bool, lowercase: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`normalize` applied to each code point alone: (uint32 per code point, expansions, their lengths).
+
+    A code point maps to one code point, or to ``kernel.EXPANDS | row`` of the expansions table
+    (NFKC into 2-4 code points, such as an ellipsis), or to ``_NO_FOLD`` when the text around it
+    must be normalised by Python (see the module docstring). Only starters that compose with
+    nothing are substituted, so folding code points one at a time equals normalising the text.
+    With NFKC, combining marks carry ``kernel.MARK`` (their order is checked) and code points
+    that may compose with the starter before them ``kernel.COMPOSES`` (their pair is looked up).
+    """
+    u = _unicode_tables()
     fold = np.arange(_N, dtype=np.uint32)
     if nfkc:
-        # unchanged by NFKC, or changed into one starter that composes with nothing
-        mapped = (nfkc_of != _NO_FOLD) & (ccc == 0)
-        target = np.where(mapped, nfkc_of, 0)
-        mapped &= (ccc[target] == 0) & ~composes[target]
-        safe = ((nfkc_of == fold) | mapped) & ~composes
-        fold = np.where(safe, nfkc_of, np.uint32(_NO_FOLD))
+        mapped = (u.nfkc != _NO_FOLD) & (u.ccc == 0) & ~u.composes
+        target = np.where(mapped, u.nfkc, 0)
+        mapped &= (u.ccc[target] == 0) & ~u.composes[target]
+        safe = (u.nfkc == fold) | mapped
+        fold = np.where(safe, u.nfkc, np.uint32(_NO_FOLD))
     if lowercase:
         mapped = fold != _NO_FOLD
-        fold[mapped] = lower_of[fold[mapped]]
-    return fold
+        fold[mapped] = u.lower[fold[mapped]]
+    if nfkc:
+        fold[u.composes & (fold != _NO_FOLD)] |= kernel.COMPOSES
+        fold[(u.ccc != 0) & (fold != _NO_FOLD)] |= kernel.MARK
+        fold[0x1161:0x1176] = fold[0x11A8:0x11C3] = _NO_FOLD  # Hangul jamo compose by an algorithm
+    rows = []
+    if nfkc:
+        for cp, text in u.expansions.items():
+            points = [ord(ch) for ch in text]
+            if u.ccc[cp] or u.composes[cp] or any(u.ccc[p] or u.composes[p] for p in points):
+                continue
+            if lowercase:
+                points = [int(u.lower[p]) for p in points]
+            if _NO_FOLD not in points:
+                fold[cp] = kernel.EXPANDS | len(rows)
+                rows.append(points)
+    table = np.zeros((max(len(rows), 1), kernel.MAX_EXPANSION), dtype=np.uint32)
+    lengths = np.zeros(len(table), dtype=np.uint8)
+    for row, points in enumerate(rows):
+        table[row, : len(points)] = points
+        lengths[row] = len(points)
+    return fold, table, lengths
 
 
 def kernel_inputs(texts: list[str], languages: list[str | None], settings: MinHashSettings, normalised: bool) -> tuple:
@@ -146,8 +189,9 @@ def kernel_inputs(texts: list[str], languages: list[str | None], settings: MinHa
     )
     separator = _SPACE | (_PUNCT if settings.strip_punctuation else 0)
     digit = _DIGIT if settings.normalize_digits else 0
-    tables = (_fold_table(settings.nfkc, settings.lowercase), _unicode_tables()[1], _classes())
-    options = (separator, digit, settings.nfkc, CHAR_SHARE, settings.word_ngram, settings.char_ngram)
+    u = _unicode_tables()
+    tables = (*_fold_tables(settings.nfkc, settings.lowercase), u.classes, u.ccc, u.trailing, u.nfkc, u.pairs)
+    options = (separator, digit, CHAR_SHARE, settings.word_ngram, settings.char_ngram)
     return cps, starts, starts + lengths, modes, not normalised, tables, options
 
 
