@@ -33,6 +33,8 @@ from typing import Any, Callable, Iterator, Mapping
 
 import apache_beam as beam
 
+from lingoloom.filters.balance.beam import REPEATS_KEY
+from lingoloom.filters.balance.local import MIX_DIR, mix_file_name, mix_table, write_mix_file
 from lingoloom.filters.survivor import survivor_key
 from lingoloom.pipelines.engines.beam_adapter import Element, count, to_document
 from lingoloom.pipelines.report import SHARDS_JSON, measure_parquet, shards_json
@@ -218,9 +220,6 @@ class _WriteShard(beam.DoFn):
         self._mix = mix
 
     def process(self, keyed: tuple[tuple[str, int, int], Any], shards: Mapping[str, int]) -> Iterator[dict[str, Any]]:
-        from lingoloom.filters.balance.beam import REPEATS_KEY
-        from lingoloom.filters.balance.local import MIX_DIR, mix_file_name, mix_table, write_mix_file
-
         (language, index, n), elements = keyed
         pairs = sorted(((document_to_row(to_document(e)), e.get(REPEATS_KEY)) for e in elements if e is not None),
                        key=lambda pair: pair[0]["id"])
