@@ -14,18 +14,25 @@ Drops, in this order, with these reasons:
 ``script_mismatch`` (the model's labels contradict the text's script and no candidate fits),
 ``language_not_selected`` (not in ``langid.languages``),
 ``language_score_below_threshold`` (below the language's threshold: run setting > language pack >
-default; see :mod:`lingoloom.langid.thresholds`).
+calibrated or fixed; see :mod:`lingoloom.langid.thresholds`). A language whose threshold the run
+calibrates from its own scores is only dropped below the rule's floor here (no calibrated threshold
+can be lower); the global stage ``langid_threshold`` (:mod:`lingoloom.langid.calibrated`) applies the
+rest once every score is known.
+
+The step also counts every score of a selected language, before any threshold, in a
+:class:`~lingoloom.langid.thresholds.ScoreHistograms` that the engines collect per task or per
+batch with :meth:`LanguageId.take_summary`.
 """
 
 from __future__ import annotations
 
 from typing import Mapping
 
-from datatrove.data import Document
+from datatrove.data import Document, DocumentsPipeline
 
 from lingoloom.langid.labeller import Labeller, LangResult
 from lingoloom.langid.labels import UNKNOWN
-from lingoloom.langid.thresholds import threshold_for
+from lingoloom.langid.thresholds import CONFIGURED, FLOOR, PACK, ScoreHistograms, threshold_for
 from lingoloom.pipelines.steps import RecordStep
 from lingoloom.schemas.langid import LangIdSettings
 
@@ -59,6 +66,8 @@ class LanguageId(RecordStep):
         self.pack_thresholds = dict(pack_thresholds or {})
         self.labeller = labeller or Labeller(settings)
         self.selected = frozenset(settings.languages)
+        self.calibrate = settings.threshold_mode == "pack_or_calibrated"
+        self.scores = ScoreHistograms()
 
     def _pack_threshold(self, label: str) -> None:
         if self.fixed_packs or label in self.pack_thresholds or label == UNKNOWN:
@@ -68,14 +77,32 @@ class LanguageId(RecordStep):
         if has_pack(label, self.packs_dir):
             self.pack_thresholds[label] = pack_for(label, self.packs_dir).langid_threshold
 
+    def known_threshold(self, label: str) -> tuple[float, str] | None:
+        """``(threshold, origin)`` from the run's ``thresholds`` (``configured``) or the language's pack
+        (``pack``); None when the run's scores or the fixed default decide."""
+        if label in self.settings.thresholds:
+            return self.settings.thresholds[label], CONFIGURED
+        self._pack_threshold(label)
+        if label in self.pack_thresholds:
+            return self.pack_thresholds[label], PACK
+        return None
+
     def threshold(self, label: str) -> float:
-        """The acceptance threshold applied to ``label``."""
+        """The threshold of ``label`` without calibration (run setting > language pack > default)."""
         self._pack_threshold(label)
         return threshold_for(label, self.settings.thresholds, self.pack_thresholds, self.settings.default_threshold)
 
-    def thresholds_used(self, labels) -> dict[str, float]:
-        """``{label: threshold}`` for ``labels`` (for the run report)."""
-        return {label: self.threshold(label) for label in sorted(labels)}
+    def record_threshold(self, label: str) -> float:
+        """The threshold this step applies: the known or fixed one, or for a language the run calibrates,
+        the rule's floor (never above the fixed fallback)."""
+        if self.calibrate and self.known_threshold(label) is None:
+            return min(FLOOR, self.settings.default_threshold)
+        return self.threshold(label)
+
+    def take_summary(self) -> ScoreHistograms | None:
+        """The scores counted since the last call (None when there are none), for the engines to merge."""
+        scores, self.scores = self.scores, ScoreHistograms()
+        return scores or None
 
     def models_info(self) -> list[dict[str, str]]:
         """Model files, checksums and licences (for the manifest and the card)."""
@@ -102,9 +129,14 @@ class LanguageId(RecordStep):
             return SCRIPT_MISMATCH
         if self.selected and result.language not in self.selected:
             return NOT_SELECTED
-        if result.score < self.threshold(result.language):
+        self.scores.add(result.language, meta["language_score"])
+        if meta["language_score"] < self.record_threshold(result.language):
             return BELOW_THRESHOLD
         return None
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        self.scores = ScoreHistograms()
+        yield from super().run(data, rank, world_size)
 
     def process_batch(self, docs: list[Document]) -> list[str | None]:
         results = self.labeller.label([doc.text for doc in docs])

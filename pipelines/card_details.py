@@ -18,6 +18,8 @@ from typing import Any, Mapping, Sequence
 
 import pyarrow as pa
 
+from lingoloom.langid.calibrated import thresholds_for_run, thresholds_reported
+from lingoloom.langid.thresholds import ScoreHistograms, ThresholdUsed
 from lingoloom.pipelines.report import CLUSTER_BUCKETS, MIX_CONFIG_NAME, language_entries
 from lingoloom.pipelines.storage import OutputFolder
 from lingoloom.schemas.config import RunConfig
@@ -101,13 +103,24 @@ def dedup_section(config: RunConfig, entries: Entries) -> str:
     return f"## Deduplication\n\n{exact}\n{minhash}\n{table}"
 
 
-def langid_section(config: RunConfig, models: Sequence[Mapping[str, Any]], entries: Entries) -> str:
-    """The language-ID model(s) and, per language, the threshold applied and the scores of what was kept."""
-    from lingoloom.langid.step import LanguageId
+def _threshold_origin(used: ThresholdUsed) -> str:
+    if used.origin == "calibrated":
+        return f"calibrated (median {used.median:.4f} − σ {used.stdev:.4f})"
+    return used.origin
 
+
+def langid_section(config: RunConfig, models: Sequence[Mapping[str, Any]], entries: Entries,
+                   used: Mapping[str, ThresholdUsed] | None = None) -> str:
+    """The language-ID model(s) and, per language, the threshold applied (``used``: the run's
+    ``stats/langid_thresholds.json``; without it, the configured, pack or fixed one), where it came
+    from, how many documents were labelled with the language, and the scores of what was kept."""
     languages = language_entries(entries)
-    step = LanguageId(config.langid, packs_dir=config.quality.packs_dir)
-    thresholds = {lang: step.threshold(lang) for lang in languages}
+    used = dict(used or {})
+    missing = [lang for lang in languages if lang not in used]
+    if missing:
+        used.update(thresholds_for_run(ScoreHistograms(), config.langid, config.quality.packs_dir, missing))
+    thresholds = {lang: f"{t:.2f}" if round(t, 2) == t else f"{t:.4f}"
+                  for lang, t in ((lang, used[lang].threshold) for lang in languages)}
     names = ", ".join(f"`{m.get('name')}`" for m in models) or f"`{config.langid.model}`"
     rows = []
     for lang, files in languages.items():
@@ -115,16 +128,24 @@ def langid_section(config: RunConfig, models: Sequence[Mapping[str, Any]], entri
         if scored:
             mean = sum(e["score_sum"] for e in files) / scored
             low = min(e["score_min"] for e in files if e["score_count"])
-            rows.append(f"| `{lang}` | {thresholds[lang]:.2f} | {mean:.3f} | {low:.3f} |")
+            scores = f"{mean:.3f} | {low:.3f}"
         else:
-            rows.append(f"| `{lang}` | {thresholds[lang]:.2f} | – | – |")
+            scores = "– | –"
+        labelled = f"{used[lang].documents:,}" if used[lang].documents else "–"
+        rows.append(f"| `{lang}` | {thresholds[lang]} | {scores} | {_threshold_origin(used[lang])} | {labelled} |")
     mixed = "on" if config.langid.mixed else "off"
     script = "on" if config.langid.script_refinement else "off"
+    rule = ("calibrated from the run's own scores of the language with FineWeb-2's rule max(0.3, min(0.9, "
+            f"median − σ)) when at least {config.langid.calibration_min_documents:,} documents carry it"
+            if config.langid.threshold_mode == "pack_or_calibrated" else "a fixed default")
     return (
         f"## Language identification\n\nModel: {names} (ensemble: {config.langid.ensemble}); script check: {script}; "
         f"mixed-language detection: {mixed}. A document is kept in a language when its score reaches that "
-        f"language's threshold (default {config.langid.default_threshold:.2f}).\n\n"
-        "| config | threshold | mean score kept | lowest score kept |\n|---|---:|---:|---:|\n" + "\n".join(rows) + "\n"
+        f"language's threshold: the run's setting, else the language pack's, else {rule} "
+        f"(fixed default {config.langid.default_threshold:.2f}). *labelled*: documents the model gave the "
+        "language, before any threshold.\n\n"
+        "| config | threshold | mean score kept | lowest score kept | threshold from | labelled |\n"
+        "|---|---:|---:|---:|---|---:|\n" + "\n".join(rows) + "\n"
     )
 
 
@@ -189,7 +210,7 @@ def card_extras(config: RunConfig, folder: OutputFolder, entries: Entries, stats
     sections = "\n".join(part for part in (
         balance.sections,
         dedup_section(config, entries),
-        langid_section(config, models, entries) if languages else "",
+        langid_section(config, models, entries, thresholds_reported(folder)) if languages else "",
         sources_section(config),
     ) if part)
     return CardExtras(

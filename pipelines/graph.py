@@ -2,7 +2,9 @@
 
 Why it exists: both engines must run the same stages with the same settings. They ask this
 module for the per-record chain (:func:`record_steps`) and for the ordered list of global
-stages, and differ only in how they move records between them.
+stages, and differ only in how they move records between them. Before the global stages, both
+engines run ``langid_threshold`` (:mod:`lingoloom.langid.calibrated`), which needs the language
+scores that :class:`LanguageId` collects rather than the records alone.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from lingoloom.pipelines.extract import Extract
 from lingoloom.schemas.config import RunConfig
 
 #: Order of the stages in reports (read -> ... -> written).
-STAGE_ORDER = ("crawl", "read", "extract", "langid", "quality", "content_hash", "exact_dedup", "minhash", "balance", "write")
+STAGE_ORDER = ("crawl", "read", "extract", "langid", "quality", "content_hash", "langid_threshold", "exact_dedup",
+               "minhash", "balance", "write")
 
 
 def record_steps(config: RunConfig) -> list[PipelineStep]:

@@ -12,8 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import platform
+from dataclasses import asdict
 from importlib import metadata
+from typing import Mapping
 
+from lingoloom.langid.thresholds import ThresholdUsed
 from lingoloom.pipelines.report import LanguageFigures
 from lingoloom.pipelines.stats import RunStats
 from lingoloom.schemas.config import RunConfig
@@ -42,9 +45,11 @@ def _iso(timestamp: float) -> str:
 
 
 def build_manifest(config: RunConfig, files: list[dict], engine: str, workers: int, started: float, finished: float,
-                   stats: RunStats, figures: list[LanguageFigures], models: list[dict], config_sha256: str) -> dict:
+                   stats: RunStats, figures: list[LanguageFigures], models: list[dict], config_sha256: str,
+                   langid_thresholds: Mapping[str, ThresholdUsed] | None = None) -> dict:
     """The manifest as a dict; ``files`` are the published files ``{path, size, sha256}``
-    (:func:`lingoloom.pipelines.report.manifest_files`)."""
+    (:func:`lingoloom.pipelines.report.manifest_files`); ``langid_thresholds`` the threshold each
+    language had to pass, with its origin (``stats/langid_thresholds.json``)."""
     return {
         "name": config.name,
         "schema_version": SCHEMA_VERSION,
@@ -58,6 +63,7 @@ def build_manifest(config: RunConfig, files: list[dict], engine: str, workers: i
         "config": config.model_dump(mode="json"),
         "models": models,
         "languages": {f.language: f.as_dict() for f in figures},
+        "langid_thresholds": {label: asdict(used) for label, used in sorted((langid_thresholds or {}).items())},
         "stats": stats,
         "files": files,
     }

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from lingoloom.langid.calibrated import thresholds_reported
 from lingoloom.pipelines.card import render_card
 from lingoloom.pipelines.card_details import card_extras
 from lingoloom.pipelines.graph import STAGE_ORDER
@@ -87,7 +88,8 @@ def finalize(config: RunConfig, out_dir: str | Path, stats: RunStats, engine: st
     extras = card_extras(config, folder, entries, stats, models, STAGE_ORDER, config_sha256)
     folder.write(CARD, render_card(config, figures, stats, models, STAGE_ORDER, extras).encode("utf-8"))
     files = manifest_files(entries, folder)
-    manifest = build_manifest(config, files, engine, workers, started, finished, stats, figures, models, config_sha256)
+    manifest = build_manifest(config, files, engine, workers, started, finished, stats, figures, models, config_sha256,
+                              thresholds_reported(folder))
     folder.write(MANIFEST, manifest_json(manifest))
     remote = is_remote(folder.root)
 

@@ -113,6 +113,18 @@ class StockFilter(RecordStep):
         return self.process_batch([doc])[0]
 
 
+def take_summaries(steps: Iterable[PipelineStep]) -> dict[str, object]:
+    """``{stage: summary}`` of the steps that aggregate while they run (a ``take_summary()`` method returning
+    a mergeable object with ``to_json()``, or None) and collected something since the last call."""
+    found = {}
+    for step in steps:
+        take = getattr(step, "take_summary", None)
+        summary = take() if take is not None else None
+        if summary is not None:
+            found[step.stage] = summary
+    return found
+
+
 def run_steps(steps: Iterable[PipelineStep], docs: Iterable[Document], rank: int = 0, world_size: int = 1):
     """Chain steps over ``docs`` exactly as datatrove's executors do (used by tests and the Beam adapter)."""
     pipeline: DocumentsPipeline = iter(docs)

@@ -44,8 +44,22 @@ class LangIdSettings(BaseModel):
     languages: list[str] = Field(
         default_factory=list, description="Keep only these languages (any code form); empty keeps all."
     )
+    threshold_mode: Literal["pack_or_calibrated", "pack_or_fixed"] = Field(
+        "pack_or_calibrated",
+        description="Threshold of a language without a `thresholds` entry or a language pack: 'pack_or_calibrated' "
+        "computes it from the run's own scores of that language with FineWeb-2's rule "
+        "max(0.3, min(0.9, median - sigma)) (falling back to default_threshold below calibration_min_documents); "
+        "'pack_or_fixed' uses default_threshold. The thresholds used are reported in stats/langid_thresholds.json.",
+    )
     default_threshold: float = Field(
-        0.65, ge=0, le=1, description="Minimum language score for languages without their own threshold (datatrove's default)."
+        0.65,
+        ge=0,
+        le=1,
+        description="Fixed minimum language score for languages without their own threshold (datatrove's default); "
+        "also the fallback of calibration for languages with too few documents.",
+    )
+    calibration_min_documents: int = Field(
+        50, ge=1, description="Documents a language needs before its threshold is calibrated from its scores."
     )
     thresholds: dict[str, float] = Field(
         default_factory=dict,

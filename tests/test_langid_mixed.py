@@ -10,7 +10,7 @@ from datatrove.data import Document
 from lingoloom.langid.mixed import aggregate, segments
 from lingoloom.langid.prepare import clean_text, prepare_text, sample_text
 from lingoloom.langid.step import LanguageId
-from lingoloom.langid.thresholds import calibrate_threshold, calibrate_thresholds, threshold_for
+from lingoloom.langid.thresholds import ScoreHistograms, calibrate_threshold, resolve_thresholds, threshold_for
 from lingoloom.schemas.langid import LangIdSettings
 
 FRENCH = [
@@ -76,7 +76,11 @@ def test_fineweb2_threshold_rule() -> None:
     assert calibrate_threshold(scores) == pytest.approx(max(0.3, min(0.9, expected)))
     assert calibrate_threshold([0.99] * 10) == 0.9  # ceiling
     assert calibrate_threshold([0.1, 0.2, 0.9, 0.05]) == 0.3  # floor
-    assert calibrate_thresholds({"vie_Latn": [0.8] * 30, "hau_Latn": [0.5] * 3}) == {"vie_Latn": 0.8}
+    histograms = ScoreHistograms()
+    histograms.add("vie_Latn", 0.8, n=30)
+    histograms.add("hau_Latn", 0.5, n=3)
+    used = resolve_thresholds(histograms, lambda label: None, True, 0.65, min_documents=20)
+    assert {label: u.threshold for label, u in used.items()} == {"vie_Latn": 0.8, "hau_Latn": 0.65}
     with pytest.raises(ValueError):
         calibrate_threshold([])
 
@@ -88,7 +92,7 @@ def test_threshold_precedence_run_then_pack_then_default() -> None:
     step = LanguageId(LangIdSettings(ensemble="off", mixed=False), pack_thresholds={"fra_Latn": 0.999})
     doc = Document(text=FRENCH[0], id="f")
     assert step.process(doc) == "language_score_below_threshold"
-    assert step.thresholds_used(["fra_Latn", "deu_Latn"]) == {"deu_Latn": 0.65, "fra_Latn": 0.999}
+    assert {label: step.threshold(label) for label in ("fra_Latn", "deu_Latn")} == {"deu_Latn": 0.65, "fra_Latn": 0.999}
 
 
 def test_language_pack_thresholds_apply_by_default() -> None:

@@ -3,7 +3,7 @@
 Why it exists: users outgrow one machine. This engine builds one Beam pipeline from a
 :class:`~lingoloom.schemas.config.RunConfig` that reads like the design's data flow::
 
-    inputs -> ReadInputs -> ApplySteps(record_steps) -> ExactDedup -> [MinHash] -> [Balance]
+    inputs -> ReadInputs -> ApplySteps(record_steps) -> langid_threshold -> ExactDedup -> [MinHash] -> [Balance]
            -> WriteHubParquet (data/, mix/) -> WriteMeasurements (stats/shards.json)
 
 The per-record chain is the local engine's own step objects (:func:`record_steps`) run by the
@@ -31,6 +31,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from apache_beam.runners.runner import PipelineResult, PipelineState
 
 from lingoloom.pipelines.engines.beam_adapter import ApplySteps, stats_from_metrics
+from lingoloom.pipelines.engines.beam_langid import apply_langid_thresholds
 from lingoloom.pipelines.engines.beam_stages import CountedStage, ExactDedup, WriteHubParquet, WriteMeasurements
 from lingoloom.pipelines.graph import global_stages, record_steps
 from lingoloom.pipelines.sources.acquire import resolve_inputs
@@ -125,7 +126,9 @@ def apply_global_stages(records, config: RunConfig):
 
 def build_pipeline(pipeline: beam.Pipeline, config: RunConfig, files: Sequence[InputFile], out_dir: str):
     """Add the whole run to ``pipeline``; returns the PCollection of the written files' measurements."""
-    records = pipeline | "Read" >> ReadInputs(files) | "PerRecord" >> ApplySteps(record_steps(config))
+    records, summaries = pipeline | "Read" >> ReadInputs(files) | "PerRecord" >> ApplySteps(record_steps(config),
+                                                                                         summaries=True)
+    records = apply_langid_thresholds(records, summaries, config, out_dir)
     records = apply_global_stages(records, config)
     if config.balance.enabled:
         from lingoloom.filters.balance.beam import BalanceStage

@@ -16,6 +16,9 @@ added for the local engine runs on the FnApiRunner and on Dataflow for free.
   into ``{stage: {stat_key: count}}``, the structure the local engine collects from datatrove.
 - Dropped records can leave on the tagged output ``dropped`` (with ``drop_stage`` and
   ``drop_reason``) for an audit sink.
+- What steps aggregate while they run (:func:`~lingoloom.pipelines.steps.take_summaries`, e.g. the
+  language scores of :class:`~lingoloom.langid.step.LanguageId`) can leave, once per batch, on the
+  tagged output ``summaries`` as ``(stage, summary)`` for a global stage to merge.
 """
 
 from __future__ import annotations
@@ -33,12 +36,14 @@ from datatrove.pipeline.base import PipelineStep
 from datatrove.utils.stats import MetricStatsDict
 
 from lingoloom.pipelines.stats import stage_name as stats_stage_name
-from lingoloom.pipelines.steps import RecordStep, run_steps
+from lingoloom.pipelines.steps import RecordStep, run_steps, take_summaries
 
 #: Every lingoloom counter lives in a namespace ``lingoloom:<stage>``.
 NAMESPACE_PREFIX = "lingoloom:"
 #: Tag of the side output that carries dropped records (audit).
 DROPPED_TAG = "dropped"
+#: Tag of the side output that carries the steps' summaries, ``(stage, summary)`` per batch.
+SUMMARIES_TAG = "summaries"
 
 Element = dict[str, Any]
 
@@ -100,10 +105,11 @@ class RunDatatroveSteps(beam.DoFn):
     """Runs a chain of per-record datatrove steps over batches (lists) of record dicts.
 
     Outputs the surviving records on the main output and, when ``audit`` is true, every record a
-    :class:`RecordStep` drops on the ``dropped`` tagged output.
+    :class:`RecordStep` drops on the ``dropped`` tagged output; when ``summaries`` is true, the
+    steps' summaries of each batch on the ``summaries`` tagged output.
     """
 
-    def __init__(self, steps: Sequence[PipelineStep], audit: bool = False):
+    def __init__(self, steps: Sequence[PipelineStep], audit: bool = False, summaries: bool = False):
         super().__init__()
         try:
             self._payload = cloudpickle.dumps(list(steps))
@@ -113,6 +119,7 @@ class RunDatatroveSteps(beam.DoFn):
                 "files out of a step's pickled state (load them lazily, drop them in __getstate__)"
             ) from err
         self._audit = audit
+        self._summaries = summaries
         self._steps: list[PipelineStep] = []
         self._dropped: list[Document] = []
         self._stats = StatsToCounters()
@@ -131,6 +138,9 @@ class RunDatatroveSteps(beam.DoFn):
         for doc in run_steps(self._steps, docs):
             yield to_element(doc)
         self._stats.flush(self._steps)
+        if self._summaries:
+            for stage, summary in take_summaries(self._steps).items():
+                yield beam.pvalue.TaggedOutput(SUMMARIES_TAG, (stage, summary))
         if self._dropped:
             for doc in self._dropped:
                 yield beam.pvalue.TaggedOutput(DROPPED_TAG, to_element(doc))
@@ -140,7 +150,8 @@ class RunDatatroveSteps(beam.DoFn):
 class ApplySteps(beam.PTransform):
     """``records | ApplySteps(steps)``: batch the records and run the steps on each batch.
 
-    Returns the surviving records, or with ``audit=True`` a tuple ``(kept, dropped)``.
+    Returns the surviving records, or with ``audit=True`` a tuple ``(kept, dropped)``, or with
+    ``summaries=True`` a tuple ``(kept, summaries)`` (``(kept, dropped, summaries)`` with both).
     """
 
     def __init__(
@@ -150,23 +161,25 @@ class ApplySteps(beam.PTransform):
         max_batch_size: int = 256,
         audit: bool = False,
         label: str | None = None,
+        summaries: bool = False,
     ):
         super().__init__(label)
         self._steps = list(steps)
         self._min_batch_size = min_batch_size
         self._max_batch_size = max_batch_size
         self._audit = audit
+        self._summaries = summaries
 
     def expand(self, records):
         batches = records | "Batch" >> beam.BatchElements(
             min_batch_size=self._min_batch_size, max_batch_size=self._max_batch_size
         )
-        if not self._audit:
-            return batches | "RunSteps" >> beam.ParDo(RunDatatroveSteps(self._steps))
-        outputs = batches | "RunSteps" >> beam.ParDo(RunDatatroveSteps(self._steps, audit=True)).with_outputs(
-            DROPPED_TAG, main="kept"
-        )
-        return outputs.kept, outputs[DROPPED_TAG]
+        run = RunDatatroveSteps(self._steps, audit=self._audit, summaries=self._summaries)
+        if not (self._audit or self._summaries):
+            return batches | "RunSteps" >> beam.ParDo(run)
+        outputs = batches | "RunSteps" >> beam.ParDo(run).with_outputs(DROPPED_TAG, SUMMARIES_TAG, main="kept")
+        return (outputs.kept, *([outputs[DROPPED_TAG]] if self._audit else []),
+                *([outputs[SUMMARIES_TAG]] if self._summaries else []))
 
 
 def count(stage: str, *keys: str, value: int = 1) -> None:

@@ -10,6 +10,9 @@ same whatever ``workers`` is.
 Phases (``<out>/work/`` holds everything that is not published):
   acquire   crawl / Common Crawl sample -> WARC files                (crawler's own resume)
   process   read -> extract -> langid -> quality -> content hash      -> work/records/NNNNN.parquet
+                                                                       + work/summaries/NNNNN.json (language scores)
+  langid_threshold  thresholds per language from all scores, report    -> stats/langid_thresholds.json
+            and (calibrated mode) drop records below them             -> work/records_langid/
   exact     exact-duplicate decisions per hash partition              -> work/decisions/exact/
   exact_apply  drop exact duplicates (when MinHash follows)            -> work/records_exact/
   minhash   near-duplicate decisions per record file (exact survivors) -> work/decisions/minhash/
@@ -38,14 +41,25 @@ from datatrove.pipeline.base import PipelineStep
 
 from lingoloom.filters.decisions import ApplyDecisions
 from lingoloom.filters.exact_dedup import DECISION_SCHEMA, exact_duplicate_decisions
+from lingoloom.langid.calibrated import (
+    REPORT_PATH,
+    SUMMARY_KEY,
+    ApplyLanguageThresholds,
+    deferred_thresholds,
+    run_report,
+    thresholds_for_run,
+)
+from lingoloom.langid.thresholds import ScoreHistograms
 from lingoloom.pipelines.graph import global_stages, record_steps
 from lingoloom.pipelines.sources.acquire import resolve_inputs
 from lingoloom.pipelines.sources.records import RecordShardReader
 from lingoloom.pipelines.sources.inputs import InputReader
 from lingoloom.pipelines.stats import RunStats, merge_stats, read_datatrove_stats
+from lingoloom.pipelines.storage import write_bytes
 from lingoloom.pipelines.writers.parquet import language_shard_path, sort_by_id, write_table_atomic
 from lingoloom.pipelines.writers.records import LanguageBucketWriter, RecordShardWriter
 from lingoloom.pipelines.writers.shards import shard_count, shard_of
+from lingoloom.pipelines.writers.summaries import SummaryWriter, read_summaries
 from lingoloom.schemas.config import RunConfig
 from lingoloom.schemas.record import RECORD_SCHEMA
 
@@ -224,9 +238,11 @@ class LocalEngine:
             raise RuntimeError("the run's inputs resolved to no files; check the `inputs` paths")
 
         records_dir = self.work / "records"
-        self._execute("process", [InputReader(inputs), *record_steps(self.config),
-                                  RecordShardWriter(records_dir)], len(inputs))
+        steps = record_steps(self.config)
+        self._execute("process", [InputReader(inputs), *steps, RecordShardWriter(records_dir),
+                                  SummaryWriter(steps, self.work / "summaries")], len(inputs))
         record_files = [str(records_dir / f"{rank:05d}.parquet") for rank in range(len(inputs))]
+        record_files = self._langid_thresholds(record_files)
 
         appliers: list[PipelineStep] = []
         stages = global_stages(self.config)
@@ -262,6 +278,23 @@ class LocalEngine:
         for task in shard_tasks:
             shards.setdefault(task.language, []).append(language_shard_path(self.out, task.language, task.index, task.count))
         return LocalRun(out_dir=self.out, stats=stats, shards=shards, started=started, finished=time.time())
+
+    def _langid_thresholds(self, record_files: list[str]) -> list[str]:
+        """Merge the language scores of every task, report each language's threshold and, when the run
+        calibrates thresholds, drop the records below them (before dedup); returns the record files to use."""
+        settings = self.config.langid
+        histograms = ScoreHistograms.merged(
+            ScoreHistograms.from_json(entry)
+            for entry in read_summaries(self.work / "summaries", len(record_files), SUMMARY_KEY))
+        used = thresholds_for_run(histograms, settings, self.config.quality.packs_dir)
+        write_bytes(self.out / REPORT_PATH, run_report(used, settings).encode())
+        if settings.threshold_mode != "pack_or_calibrated":
+            return record_files
+        kept_dir = self.work / "records_langid"
+        self._execute("langid_threshold", [RecordShardReader(record_files),
+                                           ApplyLanguageThresholds(deferred_thresholds(used, settings)),
+                                           RecordShardWriter(kept_dir)], len(record_files))
+        return [str(kept_dir / Path(p).name) for p in record_files]
 
     def _minhash(self, record_files: list[str]) -> PipelineStep:
         from lingoloom.filters.minhash.run_local import run_minhash_local
