@@ -37,22 +37,30 @@ if TYPE_CHECKING:
 _HAN_KANA = r"\p{Han}\p{Hiragana}\p{Katakana}\u30FC\u3005"
 _CLUSTER_SCRIPTS = r"\p{Thai}\p{Lao}\p{Khmer}"
 _TIBETAN_LETTERS = r"\u0F00-\u0F0A\u0F13-\u0FFF"
-_MYANMAR = r"\u1000-\u109F\uA9E0-\uA9FF\uAA60-\uAA7F"
+# Myanmar letters and signs; its digits (U+1040-1049) form numbers and its section marks
+# (U+104A-104B, like full stops) are punctuation tokens of their own
+_MYANMAR = r"\u1000-\u103F\u104C-\u109F\uA9E0-\uA9FF\uAA60-\uAA7F"
+# Separators that are not tokens: whitespace, the Tibetan tsheg (U+0F0B) and its non-breaking
+# form (U+0F0C), the Ethiopic wordspace (U+1361), and the invisible zero-width characters that
+# Burmese, Khmer, Thai and Lao web text uses as word or line-break hints.
+_SEPARATORS = r"\s\u0F0B\u0F0C\u1361\u200B-\u200D\u2060\uFEFF"
 
-# Tibetan runs stop at the tsheg (U+0F0B, the syllable separator) and Ethiopic words at the
-# wordspace (U+1361): both separate tokens and are not tokens themselves.
 _TOKEN_RE = regex.compile(
     rf"[{_HAN_KANA}]"
     rf"|[{_TIBETAN_LETTERS}]+"
     rf"|[{_MYANMAR}]+"
+    r"|[\u1040-\u1049]+"
     rf"|[{_CLUSTER_SCRIPTS}]+"
     rf"|(?:[\p{{L}}\p{{M}}\p{{N}}_]+(?:['’\-.][\p{{L}}\p{{M}}\p{{N}}_]+)*)"
-    rf"|[^\s\u0f0b\u1361]",
+    rf"|[^{_SEPARATORS}]",
     regex.V1,
 )
-# A Burmese syllable starts at a consonant or independent vowel that is not stacked under
-# the previous one (U+1039 virama) and not killed by an asat (U+103A) or stacker after it.
-_MYANMAR_SYLLABLE_START = regex.compile(r"(?<!\u1039)(?=[\u1000-\u102A\u103F\u104C-\u104F](?![\u103A\u1039]))")
+# A Burmese syllable starts at a consonant, independent vowel or particle sign that is not
+# stacked under the previous one (U+1039 virama) and not killed by an asat (U+103A) or stacker
+# after it (an optional dot below, U+1037, may stand between): the usual syllable-break rule.
+_MYANMAR_SYLLABLE_START = regex.compile(
+    r"(?<!\u1039)(?=[\u1000-\u102A\u103F\u104C-\u104F](?!\u1037?[\u103A\u1039]))"
+)
 _MYANMAR_RUN = regex.compile(rf"[{_MYANMAR}]")
 _CLUSTER_RUN = regex.compile(rf"[{_CLUSTER_SCRIPTS}]")
 _GRAPHEME = regex.compile(r"\X")

@@ -1,0 +1,50 @@
+"""Korean, Burmese and Tibetan get their script's proper unit: eojeols, syllables, tsheg syllables.
+
+The sentences are written for this test (not taken from any corpus). Counts are checked
+against the unit a reader would count by hand, so a regression to "one giant word" or to
+"one token per code point" fails.
+"""
+
+from __future__ import annotations
+
+from lingoloom.filters.packs import pack_for
+from lingoloom.filters.tokenize import script_tokenizer, tokenizer_for_pack, tokenizer_name
+
+KOREAN = "서울은 대한민국의 수도이며, 한강이 도시를 가로질러 흐른다."
+BURMESE = "ရန်ကုန်မြို့သည် အကြီးဆုံးမြို့ ဖြစ်သည်။ ၁၉၄၈ ခုနှစ်တွင် လွတ်လပ်ခွင့် ရခဲ့သည်။"
+TIBETAN = "འགྲོ་བ་མི་རིགས་ཡོངས་རྫོགས་ནི་རང་དབང་དུ་སྐྱེས་ཡོད། ཁོང་ཚོ༌རང་བྱུང་གི་བློ་ཡོད།"
+
+
+def test_korean_is_split_into_eojeols_and_punctuation():
+    words = script_tokenizer().word_tokenize(KOREAN)
+    assert words == ["서울은", "대한민국의", "수도이며", ",", "한강이", "도시를", "가로질러", "흐른다", "."]
+
+
+def test_burmese_is_split_into_syllables_with_numbers_and_section_marks_apart():
+    words = script_tokenizer().word_tokenize(BURMESE)
+    assert words == [
+        "ရန်", "ကုန်", "မြို့", "သည်", "အ", "ကြီး", "ဆုံး", "မြို့", "ဖြစ်", "သည်", "။",
+        "၁၉၄၈", "ခု", "နှစ်", "တွင်", "လွတ်", "လပ်", "ခွင့်", "ရ", "ခဲ့", "သည်", "။",
+    ]  # ခွင့်: the dot below before the asat does not start a new syllable
+
+
+def test_tibetan_is_split_into_tsheg_syllables_and_shads():
+    words = script_tokenizer().word_tokenize(TIBETAN)
+    assert len(words) == 21 and words.count("།") == 2  # 19 syllables, 2 shads
+    assert "ཚོ" in words and "རང" in words  # the non-breaking tsheg (U+0F0C) separates too
+    assert all(len(word) <= 6 for word in words)
+
+
+def test_zero_width_hints_separate_words_and_are_not_words():
+    words = script_tokenizer().word_tokenize("ရန်ကုန်\u200bမြို့ word\u2060joiner\ufeff")
+    assert words == ["ရန်", "ကုန်", "မြို့", "word", "joiner"]
+
+
+def test_the_three_packs_use_the_script_rules_and_their_stopwords_are_found():
+    for label, text in (("kor_Hang", KOREAN), ("mya_Mymr", BURMESE), ("bod_Tibt", TIBETAN)):
+        pack = pack_for(label)
+        assert tokenizer_name(tokenizer_for_pack(pack)) == "script"
+        words = tokenizer_for_pack(pack).word_tokenize(text)
+        assert 5 <= len(words) < len(text) / 2
+    for label, text in (("mya_Mymr", BURMESE), ("bod_Tibt", TIBETAN)):
+        assert len(set(pack_for(label).stopwords) & set(script_tokenizer().word_tokenize(text))) >= 2
