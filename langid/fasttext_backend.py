@@ -15,6 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
+
 from lingoloom.langid.backend import Identifier, Prediction, merge_scores
 from lingoloom.langid.labels import FASTTEXT_PREFIX, normalize_label
 from lingoloom.langid.models import ModelSpec, model_info, resolve_model
@@ -40,6 +42,7 @@ class FastTextIdentifier(Identifier):
         self.name = model if model_path is None and "/" not in model else Path(model_path or model).stem
         self._loaded_model = None
         self._loaded_labels: dict[str, str] | None = None
+        self._loaded_distinct = False
         self._loaded_spec: tuple[ModelSpec, Path] | None = None
 
     def _resolve(self) -> tuple[ModelSpec, Path]:
@@ -58,6 +61,7 @@ class FastTextIdentifier(Identifier):
             raw = model.get_labels()
             scheme = label_scheme(raw)
             self._loaded_labels = {label: normalize_label(label, scheme=scheme) for label in raw}
+            self._loaded_distinct = len(set(self._loaded_labels.values())) == len(self._loaded_labels)
             self._loaded_model = model
         return self._loaded_model
 
@@ -66,18 +70,17 @@ class FastTextIdentifier(Identifier):
         return self.fasttext_model.predict(list(texts), k=k)
 
     def predict(self, texts: Sequence[str], k: int = 3) -> list[Prediction]:
-        lines = [text.replace("\n", " ") for text in texts]
-        raw_labels, raw_scores = self.raw_predict(lines, k)
-        table = self._loaded_labels
-        out: list[Prediction] = []
-        for labels, scores in zip(raw_labels, raw_scores):
-            mapped = [table[label] for label in labels]
-            values = scores.tolist()
-            if len(set(mapped)) == len(mapped):  # the usual case: nothing to merge, already sorted
-                out.append([(label, value if value < 1.0 else 1.0) for label, value in zip(mapped, values)])
-            else:
-                out.append(merge_scores(list(zip(mapped, values)), k))
-        return out
+        raw_labels, raw_scores = self.raw_predict([text.replace("\n", " ") for text in texts], k)
+        if not raw_labels:
+            return []
+        canonical = self._loaded_labels.__getitem__
+        if not self._loaded_distinct:  # raw labels sharing a canonical one (GlotLID-style): merge them
+            return [merge_scores(list(zip(map(canonical, labels), scores.tolist())), k) for labels, scores in zip(raw_labels, raw_scores)]
+        # one numpy pass for the whole batch: clip (fastText's softmax can round past 1) and convert
+        flat = np.concatenate(raw_scores)
+        scores = iter(np.minimum(flat, 1.0).tolist() if flat.size and flat.max() >= 1.0 else flat.tolist())
+        # zip stops at the end of each text's labels, taking exactly as many scores
+        return [list(zip(map(canonical, labels), scores)) for labels in raw_labels]
 
     def labels(self) -> frozenset[str]:
         self.fasttext_model

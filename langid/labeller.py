@@ -26,13 +26,13 @@ from lingoloom.langid.ensemble import Ensemble
 from lingoloom.langid.identifiers import build_primary, build_secondary
 from lingoloom.langid.labels import UNKNOWN
 from lingoloom.langid.mixed import aggregate, segments
-from lingoloom.langid.prepare import prepare_text
+from lingoloom.langid.prepare import prepare_texts
 from lingoloom.langid.refine import refine_with_script
-from lingoloom.langid.scripts import ScriptProfile, detect_script
+from lingoloom.langid.scripts import ScriptProfile, detect_scripts
 from lingoloom.schemas.langid import LangIdSettings
 
 
-@dataclass
+@dataclass(slots=True)
 class LangResult:
     """The language decision for one text."""
 
@@ -49,7 +49,7 @@ class LangResult:
     opinions: dict[str, Prediction] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Labelled:
     prediction: Prediction
     script_action: str | None
@@ -100,8 +100,8 @@ class Labeller:
 
     def label(self, texts: Sequence[str]) -> list[LangResult]:
         """One :class:`LangResult` per text, in order."""
-        samples = [prepare_text(text or "", self.settings.max_chars) for text in texts]
-        profiles = [detect_script(sample) for sample in samples]
+        samples = prepare_texts(texts, self.settings.max_chars)
+        profiles = detect_scripts(samples)
         results: list[LangResult | None] = [None] * len(texts)
         todo = []
         for index, profile in enumerate(profiles):
@@ -109,16 +109,18 @@ class Labeller:
                 results[index] = LangResult(UNKNOWN, 0.0, [], empty=True, script=profile.script)
             else:
                 todo.append(index)
-        labelled = self._identify([samples[i] for i in todo], [profiles[i] for i in todo]) if todo else []
-        for index, item in zip(todo, labelled):
+        if len(todo) < len(texts):
+            samples, profiles = [samples[i] for i in todo], [profiles[i] for i in todo]
+        labelled = self._identify(samples, profiles) if todo else []
+        for index, item, profile in zip(todo, labelled, profiles):
             language, score = item.prediction[0]
             results[index] = LangResult(
-                language, float(score), item.prediction, script=profiles[index].script,
-                script_share=profiles[index].share, script_action=item.script_action,
+                language, float(score), item.prediction, script=profile.script,
+                script_share=profile.share, script_action=item.script_action,
                 ensemble_rule=item.rule, disagreement=item.disagreement, opinions=item.opinions,
             )
         if self.settings.mixed:
-            self._apply_mixture([samples[i] for i in todo], [results[i] for i in todo])
+            self._apply_mixture(samples, [results[i] for i in todo])
         return results
 
     def _apply_mixture(self, samples: list[str], results: list[LangResult]) -> None:
@@ -130,7 +132,7 @@ class Labeller:
         flat = [segment for i in owners for segment in parts[i]]
         if not flat:
             return
-        labelled = self._identify(flat, [detect_script(segment) for segment in flat])
+        labelled = self._identify(flat, detect_scripts(flat))
         offset = 0
         min_share = self.settings.mixed_min_share
         for i in owners:

@@ -13,13 +13,24 @@ into paragraphs; the backends flatten newlines before predicting.
 from __future__ import annotations
 
 import re
+from typing import Sequence
+
+import numpy as np
 
 _URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _TAG = re.compile(r"<[^<>\n]{0,200}>|&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,10});")
-#: Digits (with their separators: 12,345.6 - 12/03/2024) and markup symbols, in one character-class
-#: scan (an alternation would be tried at every position: twice as slow).
-_NUMBER_OR_MARKUP = re.compile(r"[\d#*_=|\[\]{}<>~^`\\•·►▪■□◆●○→←↑↓\u00a0\u2000-\u200b\u3000\t\r\f\v]+(?:[.,:/-]\d+)*")
+#: Digits and markup symbols, one character class.
+_NUMBER_OR_MARKUP_CHAR = r"[\d#*_=|\[\]{}<>~^`\\•·►▪■□◆●○→←↑↓\u00a0\u2000-\u200b\u3000\t\r\f\v]"
+#: Runs of them with their separators (12,345.6 - 12/03/2024), in one character-class scan (an
+#: alternation would be tried at every position: twice as slow). Written ``[c][c]*``, not ``[c]+``:
+#: a pattern that opens with a bare character class lets ``re`` skip ahead to the next candidate
+#: character at C speed instead of trying the whole pattern at every position (1.6x faster).
+_NUMBER_OR_MARKUP = re.compile(f"{_NUMBER_OR_MARKUP_CHAR}{_NUMBER_OR_MARKUP_CHAR}*(?:[.,:/-]\\d+)*")
+
+
+def _may_hold_url(text: str) -> bool:
+    return "://" in text or "www." in text or "WWW." in text
 
 
 def clean_text(text: str) -> str:
@@ -28,7 +39,7 @@ def clean_text(text: str) -> str:
     The costlier patterns only run when a cheap substring test says they can match. Runs of spaces
     are left alone: fastText splits on whitespace anyway.
     """
-    if "://" in text or "www." in text or "WWW." in text:
+    if _may_hold_url(text):
         text = _URL.sub(" ", text)
     if "@" in text:
         text = _EMAIL.sub(" ", text)
@@ -69,3 +80,44 @@ def prepare_text(text: str, max_chars: int) -> str:
     cleaning removes does not shrink it much below ``max_chars``.
     """
     return clean_text(sample_text(text, int(max_chars * 1.2)))
+
+
+#: Code points below this have their own entry in :func:`_acted_on`'s table; the last entry (False)
+#: stands for all the others (no digit or markup symbol lies past it).
+_TABLE_SIZE = 0x30000
+_acted_on_table: np.ndarray | None = None
+
+
+def _acted_on() -> np.ndarray:
+    """Per code point: does :func:`clean_text` do more than strip a text holding it? True for digits
+    and markup symbols (:data:`_NUMBER_OR_MARKUP_CHAR`), newlines and the markers its other
+    patterns need (``@``, ``<``, ``&``). Built once per process from the patterns themselves."""
+    global _acted_on_table
+    if _acted_on_table is None:
+        every = "".join(map(chr, range(_TABLE_SIZE)))
+        table = np.zeros(_TABLE_SIZE + 1, bool)
+        for match in re.finditer(f"{_NUMBER_OR_MARKUP_CHAR}+|[@<&\n]+", every):
+            table[match.start() : match.end()] = True
+        _acted_on_table = table
+    return _acted_on_table
+
+
+def prepare_texts(texts: Sequence[str | None], max_chars: int) -> list[str]:
+    """:func:`prepare_text` of each text of a batch (a missing text is empty).
+
+    Most short texts (lines, titles, captions) hold nothing that cleaning removes, and for them the
+    scan of :data:`_NUMBER_OR_MARKUP` costs as much as the rest of language ID's own work. One table
+    look-up per character over the whole batch finds them; they are only stripped (after the
+    substring test for URLs), which is what :func:`clean_text` would return.
+    """
+    bound = int(max_chars * 1.2)
+    samples = [sample_text(text or "", bound) for text in texts]
+    if not samples:
+        return []
+    lengths = np.fromiter(map(len, samples), np.int64, len(samples))
+    starts = np.cumsum(lengths) - lengths
+    # a trailing NUL (acted on by nothing) closes the last text's segment
+    codepoints = np.frombuffer(("".join(samples) + "\x00").encode("utf-32-le", "surrogatepass"), np.uint32)
+    acted = _acted_on()[np.minimum(codepoints, _TABLE_SIZE).astype(np.intp)]
+    noisy = (np.logical_or.reduceat(acted, starts) & (lengths > 0)).tolist()
+    return [clean_text(s) if flag or _may_hold_url(s) else s.strip() for s, flag in zip(samples, noisy)]

@@ -17,6 +17,8 @@ to a prediction list given the text's :class:`~lingoloom.langid.scripts.ScriptPr
 
 from __future__ import annotations
 
+from functools import cache
+
 from lingoloom.langid.backend import Prediction
 from lingoloom.langid.labels import UNKNOWN, UNKNOWN_SCRIPT, split_label, with_script
 from lingoloom.langid.scripts import ScriptProfile
@@ -53,6 +55,10 @@ _COMPATIBLE: dict[str, frozenset[str]] = {
 }
 
 
+#: ``split_label`` of each label seen (a model has a fixed, small label set): one dict look-up per text.
+_split = cache(split_label)
+
+
 def _matches(label_script: str | None, text_script: str) -> bool:
     return label_script == text_script or text_script in _COMPATIBLE.get(label_script or "", frozenset())
 
@@ -66,7 +72,7 @@ def refine_with_script(prediction: Prediction, profile: ScriptProfile, min_share
     if not prediction or profile.letters == 0:
         return prediction, None
     top, score = prediction[0]
-    language, script = split_label(top)
+    language, script = _split(top)
     text_script = profile.script
     if language == UNKNOWN or _matches(script, text_script) or profile.share < min_share:
         return prediction, None
@@ -77,6 +83,6 @@ def refine_with_script(prediction: Prediction, profile: ScriptProfile, min_share
     if relabel:
         return [(with_script(top, text_script), score)] + list(prediction[1:]), "relabelled"
     for index, (label, candidate_score) in enumerate(prediction[1:], start=1):
-        if _matches(split_label(label)[1], text_script):
+        if _matches(_split(label)[1], text_script):
             return [(label, candidate_score)] + prediction[:index] + prediction[index + 1 :], "replaced"
     return [(UNKNOWN, 0.0)] + list(prediction), "vetoed"
