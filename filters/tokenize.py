@@ -11,9 +11,14 @@ Resolution order for a language pack:
    jieba, SudachiPy, pythainlp, laonlp, khmer-nltk, indic-nlp ... installed from PyPI and used
    without any download), so thresholds taken from FineWeb-2 mean what they meant there;
 2. ``script``: :class:`ScriptTokenizer`, a dependency-free segmenter by Unicode script:
-   one token per Han/Kana character, syllables for Tibetan (tsheg) and Burmese (syllable
-   rule), grapheme clusters for Thai/Lao/Khmer, letter/number runs elsewhere, punctuation as
-   separate tokens (as spaCy does).
+   one token per Han/Kana character and per Hangul syllable block, syllables for Tibetan
+   (tsheg) and Burmese (syllable rule), grapheme clusters for Thai/Lao/Khmer, letter/number
+   runs elsewhere, punctuation as separate tokens (as spaCy does). Korean, Burmese and Tibetan
+   use it by choice: their datatrove tokenizers need a model that is not in a wheel (Kiwi),
+   a second fastText distribution (pyidaungsu) or a download at run time (botok); see
+   CONTRIBUTING.md. Hangul syllables, not eojeols, because FineWeb-2 measured Korean in Kiwi
+   morphemes (its stopwords are particles and endings such as 는, 을, 했): syllables find those,
+   space-separated eojeols do not.
 
 A tokenizer that cannot load or fails on its probe text is replaced by ``script`` with a
 warning, so a missing optional package degrades the measurement, never crashes the run.
@@ -35,6 +40,7 @@ if TYPE_CHECKING:
     from lingoloom.schemas.language_pack import LanguagePack
 
 _HAN_KANA = r"\p{Han}\p{Hiragana}\p{Katakana}\u30FC\u3005"
+_HANGUL_SYLLABLES = r"\uAC00-\uD7A3"
 _CLUSTER_SCRIPTS = r"\p{Thai}\p{Lao}\p{Khmer}"
 _TIBETAN_LETTERS = r"\u0F00-\u0F0A\u0F13-\u0FFF"
 # Myanmar letters and signs; its digits (U+1040-1049) form numbers and its section marks
@@ -46,7 +52,7 @@ _MYANMAR = r"\u1000-\u103F\u104C-\u109F\uA9E0-\uA9FF\uAA60-\uAA7F"
 _SEPARATORS = r"\s\u0F0B\u0F0C\u1361\u200B-\u200D\u2060\uFEFF"
 
 _TOKEN_RE = regex.compile(
-    rf"[{_HAN_KANA}]"
+    rf"[{_HAN_KANA}{_HANGUL_SYLLABLES}]"
     rf"|[{_TIBETAN_LETTERS}]+"
     rf"|[{_MYANMAR}]+"
     r"|[\u1040-\u1049]+"
