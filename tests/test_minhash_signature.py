@@ -84,6 +84,16 @@ def test_compiled_folding_equals_python_normalisation(text, settings):
     assert np.array_equal(sigs[0], sigs[2]) and valid[0] == bool(expected)
 
 
+def test_texts_that_grow_under_nfkc_are_shingled_whole():
+    # every ellipsis becomes three full stops and every "ﬃ" three letters: the kernel's buffers grow
+    settings = MinHashSettings(strip_punctuation=False, word_ngram=2)
+    text = "…" * 3000 + " ﬃ" * 500 + " end"
+    expected = [shingle_hash(s) for s in reference_shingles(text, None, settings)]
+    assert shingle_hashes(text, None, settings).tolist() == expected
+    sigs, valid = Signer(settings).signatures(["short", text], [None, None])
+    assert valid.all() and np.array_equal(sigs[1], Signer(settings).signature(text, None))
+
+
 @hsettings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
 def test_nfkc_fast_path_equals_unicodedata(text):

@@ -35,6 +35,8 @@ _EMPTY = np.uint32(0xFFFFFFFF)
 WORDS, CHARS, DETECT = 0, 1, 2
 #: Status of a text after a kernel: no shingle, shingled, or needs Python's normalisation first.
 EMPTY, SHINGLED, NORMALISE = 0, 1, 2
+#: Returned by the shingling of one text when its expansions need larger scratch buffers.
+GROW = -2
 #: Class flag of code points of scripts written without spaces (see ``shingles``).
 NOSPACE = 8
 #: A fold-table value with this bit set is a row of the expansions table (NFKC into several code points).
@@ -109,7 +111,8 @@ def _fold(cps, lo, hi, fold, tables, separator, folded, flags):
     """Folded code points of [lo, hi) and their class flags into ``folded``/``flags``; return (how many, letters, no-space letters).
 
     How many is -1 when the text needs Python's normalisation first: a code point without a
-    fold, or a mark for which :func:`_needs_python` holds. Otherwise NFKC leaves the text as it
+    fold, or a mark for which :func:`_needs_python` holds; ``GROW`` when expansions need larger
+    buffers. Otherwise NFKC leaves the text as it
     is apart from the code points it maps one at a time, which the fold table does.
     """
     fold_table, expansions, expansion_lengths, classes, ccc, trailing, nfkc, pairs = tables
@@ -126,6 +129,8 @@ def _fold(cps, lo, hi, fold, tables, separator, folded, flags):
                 if v & (MARK | COMPOSES) and _needs_python(cps, lo, i, v, ccc, trailing, nfkc, pairs):
                     return -1, 0, 0
                 if v & EXPANDS:
+                    if n + MAX_EXPANSION + (hi - i) > len(folded):
+                        return GROW, 0, 0
                     row = v & _VALUE
                     for j in range(expansion_lengths[row]):
                         x = expansions[row, j]
@@ -149,12 +154,13 @@ def _fold(cps, lo, hi, fold, tables, separator, folded, flags):
 
 
 @_jit
-def _doc_shingles(cps, lo, hi, fold, tables, options, mode, folded, flags, tokens, out):
-    """Write the uint32 shingle hashes of code points [lo, hi) to ``out``; return how many, or -1 (see ``_fold``)."""
+def _doc_shingles(cps, lo, hi, fold, tables, options, mode, buffers):
+    """Write the uint32 shingle hashes of code points [lo, hi) to ``buffers[3]``; return how many, or -1 or ``GROW`` (see ``_fold``)."""
+    folded, flags, tokens, out = buffers
     separator, digit, char_share, word_n, char_n = options
     size, letters, nospace = _fold(cps, lo, hi, fold, tables, separator, folded, flags)
     if size < 0:
-        return -1
+        return size
     char_mode = mode == CHARS or (mode == DETECT and letters > 0 and nospace >= char_share * letters)
     # Tokens without branches on word boundaries (they are unpredictable): the running token is
     # stored at every step and kept (count advances) only where a separator ends it.
@@ -198,12 +204,8 @@ def _doc_shingles(cps, lo, hi, fold, tables, options, mode, folded, flags, token
 
 
 @_jit
-def _buffers(starts, ends):
-    """Scratch buffers for the longest text: folded code points, their flags, token hashes, shingle hashes."""
-    longest = 1
-    for d in range(len(starts)):
-        longest = max(longest, ends[d] - starts[d])
-    size = longest * MAX_EXPANSION
+def _buffers(size):
+    """Scratch buffers: folded code points, their flags, token hashes, shingle hashes."""
     return (
         np.empty(size, dtype=np.uint32),
         np.empty(size, dtype=np.uint8),
@@ -213,20 +215,39 @@ def _buffers(starts, ends):
 
 
 @_jit
+def _shingle(cps, starts, ends, d, fold, tables, options, modes, buffers):
+    """Shingle text ``d`` into ``buffers[3]`` (growing the buffers when expansions need it): (count, buffers)."""
+    count = _doc_shingles(cps, starts[d], ends[d], fold, tables, options, modes[d], buffers)
+    while count == GROW:
+        buffers = _buffers(2 * len(buffers[0]))
+        count = _doc_shingles(cps, starts[d], ends[d], fold, tables, options, modes[d], buffers)
+    return count, buffers
+
+
+@_jit
+def _first_buffers(starts, ends):
+    longest = 0
+    for d in range(len(starts)):
+        longest = max(longest, ends[d] - starts[d])
+    return _buffers(longest + MAX_EXPANSION)
+
+
+@_jit
 def batch_hashes(cps, starts, ends, modes, fold, tables, options):
     """Shingle hashes of the texts [starts[d], ends[d]) of ``cps``: (uint32 hashes in text order, int64 offsets, status per text)."""
-    total = 0
-    for d in range(len(starts)):
-        total += (ends[d] - starts[d]) * MAX_EXPANSION + 1
-    folded, flags, tokens, _ = _buffers(starts, ends)
-    hashes = np.empty(total, dtype=np.uint32)
+    buffers = _first_buffers(starts, ends)
+    hashes = np.empty(len(cps) + 1, dtype=np.uint32)
     offsets = np.zeros(len(starts) + 1, dtype=np.int64)
     status = np.zeros(len(starts), dtype=np.int8)
     for d in range(len(starts)):
-        begin = offsets[d]
-        count = _doc_shingles(cps, starts[d], ends[d], fold, tables, options, modes[d], folded, flags, tokens, hashes[begin:])
+        count, buffers = _shingle(cps, starts, ends, d, fold, tables, options, modes, buffers)
         status[d] = NORMALISE if count < 0 else (SHINGLED if count > 0 else EMPTY)
-        offsets[d + 1] = begin + max(count, 0)
+        begin = offsets[d]
+        count = max(count, 0)
+        if begin + count > len(hashes):
+            hashes = np.concatenate((hashes, np.empty(begin + count, dtype=np.uint32)))
+        hashes[begin : begin + count] = buffers[3][:count]
+        offsets[d + 1] = begin + count
     return hashes[: offsets[-1]].copy(), offsets, status
 
 
@@ -237,14 +258,15 @@ def batch_signatures(cps, starts, ends, modes, fold, tables, options, a, b, sigs
     ``sigs`` must be filled with 0xFFFFFFFF (datasketch's empty value); rows of texts that are
     not ``SHINGLED`` stay so.
     """
-    folded, flags, tokens, hashes = _buffers(starts, ends)
+    buffers = _first_buffers(starts, ends)
     status = np.zeros(len(starts), dtype=np.int8)
     num_perm = len(a)
     row = np.empty(num_perm, dtype=np.uint32)
     for d in range(len(starts)):
-        count = _doc_shingles(cps, starts[d], ends[d], fold, tables, options, modes[d], folded, flags, tokens, hashes)
+        count, buffers = _shingle(cps, starts, ends, d, fold, tables, options, modes, buffers)
         status[d] = NORMALISE if count < 0 else (SHINGLED if count > 0 else EMPTY)
         if count > 0:
+            hashes = buffers[3]
             row[:] = _EMPTY
             for s in range(count):
                 x = _fmix32(hashes[s])
