@@ -9,7 +9,8 @@ process run (single core; CPU time, so that other load on the machine does not s
    benchmark's own metric (metric.py), empty-output share and pages/s, for plain
    ``trafilatura.extract`` (defaults, and ``favor_precision``) on the raw bytes, our three
    profiles through the pipeline's path (charset detection, extractor under the time limit),
-   and resiliparse when installed; pages/s are medians over ``--repeats`` interleaved runs;
+   and resiliparse when installed; pages/s are medians over ``--repeats`` runs, the contenders
+   interleaved page by page;
 2. the cost of the per-page time limit: the same ``trafilatura.extract`` call in a loop, bare and
    inside ``time_limit`` (in the main thread and in a worker thread), on the
    211 pages of ``bench/pages.warc.gz``; and the whole Extract step (WARC bodies in, records out)
@@ -33,7 +34,7 @@ from lingoloom.pipelines.extract.backends import make_extractor
 from lingoloom.pipelines.extract.charset import decode_body
 from lingoloom.pipelines.extract.evaluate import extract_page
 from lingoloom.pipelines.extract.gold import GoldPage, newspaper4k, scrapinghub_aeb
-from lingoloom.pipelines.extract.metric import Scores, aggregate, score_page
+from lingoloom.pipelines.extract.metric import aggregate, score_page
 from lingoloom.pipelines.extract.timelimit import time_limit
 from lingoloom.pipelines.steps import run_steps
 from lingoloom.schemas.extract import ExtractSettings
@@ -67,33 +68,41 @@ def contenders() -> dict[str, Callable[[bytes], str]]:
 
 
 def quality_and_speed(sets: dict[str, list[GoldPage]], repeats: int) -> None:
+    """Every contender on every page, interleaved page by page (the order rotating from page to
+    page), so that a burst of load on the shared machine hits all contenders alike."""
     runs = contenders()
+    names = list(runs)
     bodies = {name: [page.read_bytes() for page in pages] for name, pages in sets.items()}
-    scores: dict[tuple[str, str], tuple[Scores, float]] = {}
-    speed: dict[tuple[str, str], list[float]] = {}
+    outputs: dict[tuple[str, str], list[str]] = {}
+    cpu: dict[tuple[str, str], list[float]] = {}
     for name, fn in runs.items():  # warm-up: imports, compiled patterns
         fn(bodies["scrapinghub_aeb"][0])
     for repeat in range(repeats):
-        for name, fn in runs.items():
-            for set_name, pages in sets.items():
-                outputs: list[str] = []
-                seconds = cpu_seconds(lambda: outputs.extend(fn(body) for body in bodies[set_name]))
-                speed.setdefault((name, set_name), []).append(len(pages) / seconds)
-                if repeat == 0:
-                    pages_scores = [score_page(page.text, out) for page, out in zip(pages, outputs)]
-                    empty = sum(1 for out in outputs if not out.strip()) / len(outputs)
-                    scores[(name, set_name)] = (aggregate(pages_scores), empty)
+        for set_name in sets:
+            for key in ((name, set_name) for name in names):
+                cpu.setdefault(key, []).append(0.0)
+            for index, body in enumerate(bodies[set_name]):
+                shift = (index + repeat) % len(names)
+                for name in names[shift:] + names[:shift]:
+                    start = time.process_time()
+                    out = runs[name](body)
+                    cpu[(name, set_name)][repeat] += time.process_time() - start
+                    if repeat == 0:
+                        outputs.setdefault((name, set_name), []).append(out)
     for set_name, pages in sets.items():
         print(f"\n{set_name} ({len(pages)} pages), pages/s = median of {repeats} runs, one core (CPU time)\n")
         print("| extractor | precision | recall | F1 | empty | pages/s |")
         print("|---|---:|---:|---:|---:|---:|")
-        for name in runs:
-            s, empty = scores[(name, set_name)]
-            pps = statistics.median(speed[(name, set_name)])
+        for name in names:
+            texts = outputs[(name, set_name)]
+            s = aggregate([score_page(page.text, out) for page, out in zip(pages, texts)])
+            empty = sum(1 for out in texts if not out.strip()) / len(texts)
+            pps = len(pages) / statistics.median(cpu[(name, set_name)])
             print(f"| {name} | {s.precision:.4f} | {s.recall:.4f} | **{s.f1:.4f}** | {empty:.1%} | {pps:.1f} |")
-    base = statistics.median(speed[("lingoloom precision", "scrapinghub_aeb")])
-    fast = statistics.median(speed[("lingoloom fast", "scrapinghub_aeb")])
-    print(f"\nfast / precision pages/s on scrapinghub_aeb: {fast / base:.2f}x")
+    for set_name in sets:
+        ratios = [p / f for p, f in zip(cpu[("lingoloom precision", set_name)], cpu[("lingoloom fast", set_name)])]
+        print(f"fast / precision pages/s on {set_name}: median {statistics.median(ratios):.2f}x "
+              f"(runs: {', '.join(f'{r:.2f}' for r in ratios)})")
 
 
 def warc_documents(path: Path):

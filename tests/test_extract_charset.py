@@ -50,3 +50,19 @@ def test_random_bytes_are_undecodable():
 
     rng = random.Random(1)
     assert decode_body(bytes(rng.randrange(128, 256) for _ in range(4000))) is None
+
+
+def test_single_byte_declaration_that_reads_as_mojibake_is_not_trusted():
+    """windows-1252 decodes EUC-KR bytes without error ("¼­¿ïÀÇ"): the strict decode proves nothing."""
+    korean = "<html><body>" + "<p>서울의 작은 도서관들이 주민들의 사랑방으로 자리 잡고 있다.</p>" * 10 + "</body></html>"
+    decoded = decode_body(korean.encode("cp949"), "text/html; charset=iso-8859-1")
+    assert decoded.text == korean and decoded.method == "detected"
+
+
+def test_single_byte_declarations_of_real_text_are_kept():
+    sparse = "<html><body><p>Copyright © 2024 — all rights reserved.</p></body></html>"  # too few words to judge
+    russian = "<p>Жители небольшого города собрались на площади, чтобы обсудить новую школу.</p>" * 10
+    french = FRENCH * 10
+    for text, encoding in ((sparse, "cp1252"), (russian, "cp1251"), (french, "cp1252")):
+        decoded = decode_body(text.encode(encoding), f"text/html; charset={encoding}")
+        assert decoded.text == text and decoded.method == "declared", encoding

@@ -9,7 +9,12 @@ with the declaration alone produces mojibake that later stages cannot repair. Or
 3. valid UTF-8: multi-byte UTF-8 sequences almost never occur by accident in legacy encodings,
    so a body that decodes cleanly as UTF-8 *is* UTF-8 whatever it declares;
 4. the declarations (HTTP header, then ``<meta charset>``/``http-equiv``), validated by a strict
-   decode, with WHATWG's superset mapping (ISO-8859-1 -> windows-1252, GB2312 -> GB18030, ...);
+   decode, with WHATWG's superset mapping (ISO-8859-1 -> windows-1252, GB2312 -> GB18030, ...).
+   A single-byte charset decodes almost any bytes without error, so a strict decode proves
+   nothing (EUC-KR Korean declared ISO-8859-1 decodes "cleanly" to ``¼­¿ïÀÇ``); its result is
+   kept unless charset-normalizer's mess measure, on the words holding non-ASCII characters,
+   reads them as mojibake (judged from 20 such words up: a few ``©`` or ``—`` alone read as
+   noise, and a wrong charset on so few characters damages little);
 5. nearly-valid UTF-8 (a few stray bytes among many well-formed multi-byte sequences);
 6. charset-normalizer's detection.
 
@@ -21,8 +26,10 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from charset_normalizer import from_bytes
+from charset_normalizer.md import mess_ratio
 
 UNDECODABLE = "undecodable"
 
@@ -54,6 +61,10 @@ _META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([\w.:\-]+)", 
 _META_SCAN_BYTES = 16_384
 #: Nearly-valid UTF-8: at most one replacement per this many correctly decoded non-ASCII characters.
 _UTF8_GOOD_PER_BAD = 20
+_MESS_SAMPLE_CHARS = 4_000
+_MESS_MIN_WORDS = 20
+#: charset-normalizer's own default limit between text and mojibake
+_MAX_MESS = 0.2
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,27 @@ def _strict(body: bytes, encoding: str) -> str | None:
         return None
 
 
+@lru_cache(maxsize=64)
+def _single_byte(encoding: str) -> bool:
+    """True when every byte decodes on its own (no multi-byte sequences), e.g. windows-1252, KOI8-R."""
+    decoder = codecs.getincrementaldecoder(encoding)("replace")
+    return all(len(decoder.decode(bytes([byte]), False)) == 1 for byte in range(0x80, 0x100))
+
+
+def _plausible(text: str) -> bool:
+    """False when the words holding non-ASCII characters read as mojibake (a wrong single-byte charset)."""
+    words: list[str] = []
+    size = 0
+    for word in text.split():
+        if not word.isascii():
+            words.append(word)
+            size += len(word) + 1
+            if size >= _MESS_SAMPLE_CHARS:
+                break
+    # maximum_threshold=1: the whole sample is measured (a lower one stops at the first messy stretch)
+    return len(words) < _MESS_MIN_WORDS or mess_ratio(" ".join(words), 1.0) < _MAX_MESS
+
+
 def _nearly_utf8(body: bytes) -> str | None:
     text = body.decode("utf-8", "replace")
     bad = text.count("\ufffd")
@@ -123,7 +155,7 @@ def decode_body(body: bytes, content_type: str | None = None) -> Decoded | None:
         return Decoded(text, "utf-8", "utf8")
     for encoding in declared_charsets(body, content_type):
         text = _strict(body, encoding)
-        if text is not None:
+        if text is not None and (not _single_byte(encoding) or _plausible(text)):
             return Decoded(text, encoding, "declared")
     text = _nearly_utf8(body)
     if text is not None:
