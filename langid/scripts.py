@@ -79,14 +79,17 @@ _CODE_OF = {symbol: code for code, symbol in _SYMBOL_OF.items()}
 _TABLE_SIZE = 0x30000  # BMP + SMP + SIP (CJK extensions); rarer planes fall back to char_script
 
 
-#: Columns of the per-code-point facts table (one byte each, see :func:`_facts`).
-_COL_ALPHA = 0  # 1 when str.isalpha
-_COL_FIRST = 1  # 1 when _FIRST_LETTER matches the character
-_COL_CHAR_SCRIPT = 2  # 1 + index in _SCRIPTS of char_script(c), else 0
-_COL_LETTER_SCRIPT = 3  # 1 + index in _SCRIPTS of a letter (regex \p{L}) of a listed script, else 0
-_COL_LETTER_SCRIPT_OR_MAX = 4  # the same for letters, 255 for non-letters (a neutral element for minimum)
-_COL_OUTSIDE = 5  # bit j set when _OUTSIDE[j-th script of _BLOCKS] matches the character
-_facts_table: np.ndarray | None = None
+#: Bytes of a row of the per-code-point facts table (see :func:`_facts`).
+_COL_FLAGS = 0  # _ALPHA | _FIRST | _BEYOND
+_COL_LETTER_SCRIPT = 1  # 1 + index in _SCRIPTS of a letter (regex \p{L}) of a listed script, else 0
+_COL_LETTER_SCRIPT_OR_MAX = 2  # the same for letters, 255 for non-letters (a neutral element for minimum)
+_COL_OUTSIDE = 3  # bit j set when _OUTSIDE[j-th script of _BLOCKS] matches the character
+_ALPHA = 1  # str.isalpha
+_FIRST = 2  # _FIRST_LETTER matches the character
+_BEYOND = 4  # only in the last row, which stands for every code point from _TABLE_SIZE on
+_SIMPLIFIED_ONLY = 8  # in _SIMPLIFIED
+_TRADITIONAL_ONLY = 16  # in _TRADITIONAL
+_facts_table: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def _mark(pattern, every: str, out: np.ndarray, value: int) -> None:
@@ -94,28 +97,31 @@ def _mark(pattern, every: str, out: np.ndarray, value: int) -> None:
         out[match.start() : match.end()] |= value
 
 
-def _facts() -> np.ndarray:
-    """Per-code-point facts: a ``(_TABLE_SIZE, 8)`` uint8 array, one row per code point and the
-    columns above, built once per process (~0.2 s) from the same Unicode sources as the per-text
-    functions, so that the batched :func:`detect_scripts` gives the same answers as :func:`detect_script`."""
+def _facts() -> tuple[np.ndarray, np.ndarray]:
+    """Per-code-point facts, built once per process (~0.2 s) from the same Unicode sources as the
+    per-text functions, so that the batched :func:`detect_scripts` gives the same answers as
+    :func:`detect_script`: a ``(_TABLE_SIZE + 1, 4)`` uint8 array (the bytes above) and
+    ``char_script`` as 1 + index in _SCRIPTS (0 for ``None``), both indexed by code point."""
     global _facts_table
     if _facts_table is None:
         every = "".join(map(chr, range(_TABLE_SIZE)))
-        facts = np.zeros((_TABLE_SIZE, 8), np.uint8)
-        script = np.zeros(_TABLE_SIZE, np.uint8)
+        facts = np.zeros((_TABLE_SIZE + 1, 4), np.uint8)
+        script = np.zeros(_TABLE_SIZE + 1, np.uint8)
         for index, name in enumerate(_SCRIPTS.values(), start=1):
             _mark(regex.compile(rf"\p{{Script={name}}}+"), every, script, index)
-        letter = np.zeros(_TABLE_SIZE, bool)
+        letter = np.zeros(_TABLE_SIZE + 1, bool)
         _mark(regex.compile(r"\p{L}+"), every, letter, True)
-        _mark(re.compile(_FIRST_LETTER.pattern + "+"), every, facts[:, _COL_FIRST], 1)
+        _mark(re.compile(_FIRST_LETTER.pattern + "+"), every, facts[:, _COL_FLAGS], _FIRST)
         for bit, block in enumerate(_BLOCKS.values()):
             _mark(re.compile(f"[^{_COMMON}{block}]+"), every, facts[:, _COL_OUTSIDE], 1 << bit)
-        alpha = np.fromiter(map(str.isalpha, every), bool, _TABLE_SIZE)
-        facts[:, _COL_ALPHA] = alpha
-        facts[:, _COL_CHAR_SCRIPT] = np.where(alpha, script, 0)
+        alpha = np.append(np.fromiter(map(str.isalpha, every), bool, _TABLE_SIZE), False)
+        facts[alpha, _COL_FLAGS] |= _ALPHA
+        facts[-1, _COL_FLAGS] = _BEYOND
+        facts[[ord(c) for c in _SIMPLIFIED], _COL_FLAGS] |= _SIMPLIFIED_ONLY
+        facts[[ord(c) for c in _TRADITIONAL], _COL_FLAGS] |= _TRADITIONAL_ONLY
         facts[:, _COL_LETTER_SCRIPT] = np.where(letter, script, 0)
         facts[:, _COL_LETTER_SCRIPT_OR_MAX] = np.where(letter, script, 255)
-        _facts_table = facts
+        _facts_table = facts, np.where(alpha, script, 0).astype(np.uint8)
     return _facts_table
 
 
@@ -123,7 +129,7 @@ def _script_table() -> str:
     """Code point -> script symbol, as one string indexable by code point (built once)."""
     global _table
     if _table is None:
-        index = _facts()[:, _COL_LETTER_SCRIPT].astype(np.uint32)
+        index = _facts()[0][:-1, _COL_LETTER_SCRIPT].astype(np.uint32)
         _table = np.where(index > 0, index + 0xDFFF, 0).astype("<u4").tobytes().decode("utf-32-le")
     return _table
 
@@ -208,6 +214,10 @@ def han_variant(text: str) -> str:
     chars = Counter(text)
     simplified = sum(n for c, n in chars.items() if c in _SIMPLIFIED)
     traditional = sum(n for c, n in chars.items() if c in _TRADITIONAL)
+    return _han_variant(simplified, traditional)
+
+
+def _han_variant(simplified: int, traditional: int) -> str:
     if simplified == traditional == 0:
         return "Hani"
     return "Hant" if traditional > simplified else "Hans"
@@ -235,8 +245,9 @@ def detect_script(text: str) -> ScriptProfile:
     return _profile(text, script_counts(text))
 
 
-def _profile(text: str, counts: dict[str, int]) -> ScriptProfile:
-    """The profile of a (windowed) text from its letters per script."""
+def _profile(text: str, counts: dict[str, int], han_counts: tuple[int, int] | None = None) -> ScriptProfile:
+    """The profile of a (windowed) text from its letters per script (and, when known, its
+    Simplified-only and Traditional-only character counts, see :func:`han_variant`)."""
     letters = sum(counts.values())
     if not letters:
         return ScriptProfile(UNDETERMINED, 0.0, 0, {})
@@ -252,7 +263,7 @@ def _profile(text: str, counts: dict[str, int]) -> ScriptProfile:
     elif hangul and hangul >= han:
         merged["Hang"] = hangul + han
     elif han:
-        merged[han_variant(text)] = han
+        merged[han_variant(text) if han_counts is None else _han_variant(*han_counts)] = han
         if hangul:
             merged["Hang"] = hangul
     if kana and "Jpan" not in merged:
@@ -287,15 +298,20 @@ def detect_scripts(texts: Sequence[str]) -> list[ScriptProfile]:
     starts = ends - lengths
     # a trailing NUL (no letter, no script) closes the last segment of the reductions below
     codepoints = np.frombuffer(("".join(windows) + "\x00").encode("utf-32-le", "surrogatepass"), np.uint32)
-    beyond = int(codepoints.max()) >= _TABLE_SIZE
-    index = (np.minimum(codepoints, _TABLE_SIZE - 1) if beyond else codepoints).astype(np.intp)
-    # one 8-byte row per character, gathered as uint64 (a 2-D row gather is ten times slower)
-    facts = _facts().view(np.uint64).ravel().take(index).view(np.uint8).reshape(-1, 8)
-    firsts = np.flatnonzero(np.ascontiguousarray(facts[:-1, _COL_FIRST]).view(bool))
+    table, char_scripts = _facts()
+    # one 4-byte row per character, gathered as uint32 (a 2-D row gather is ten times slower)
+    facts = table.view(np.uint32).ravel().take(codepoints, mode="clip").view(np.uint8).reshape(-1, 4)
+    flags = facts[:, _COL_FLAGS]
+    # the first letter of each text: the first of a run of letters, or of the text's own part of one
+    letter_like = (flags & _FIRST) > 0
+    run_starts = letter_like.copy()
+    run_starts[1:] &= ~letter_like[:-1]
+    run_starts[starts] = letter_like[starts]
+    firsts = np.flatnonzero(run_starts)
     if len(firsts):
         first = firsts[np.minimum(np.searchsorted(firsts, starts), len(firsts) - 1)]
         has_first = (first >= starts) & (first < ends)
-        script = np.where(has_first, facts[first, _COL_CHAR_SCRIPT], 0)
+        script = np.where(has_first, char_scripts.take(codepoints[first], mode="clip"), 0)
     else:
         first, has_first, script = starts, np.zeros(n, bool), np.zeros(n, np.uint8)
     # segments [start, first letter] and (first letter, end) of every text, interleaved
@@ -303,7 +319,7 @@ def detect_scripts(texts: Sequence[str]) -> list[ScriptProfile]:
     bounds = np.empty(2 * n, np.int64)
     bounds[0::2], bounds[1::2] = starts, after
     head, tail = starts < after, after < ends
-    alpha = np.add.reduceat(facts[:, _COL_ALPHA], bounds, dtype=np.int64)
+    alpha = np.add.reduceat(flags & _ALPHA, bounds, dtype=np.int64)
     letters = np.where(head, alpha[0::2], 0) + np.where(tail, alpha[1::2], 0)
     outside = np.where(tail, np.bitwise_or.reduceat(facts[:, _COL_OUTSIDE], bounds)[1::2], 0)
     lowest = np.where(tail, np.minimum.reduceat(facts[:, _COL_LETTER_SCRIPT_OR_MAX], bounds)[1::2], 255)
@@ -312,8 +328,9 @@ def detect_scripts(texts: Sequence[str]) -> list[ScriptProfile]:
     no_other = (lowest >= script) & (highest <= script)
     single = (script > 0) & (in_blocks | no_other)
     empty = ~has_first
+    beyond = bool((flags & _BEYOND).any())
     if beyond:
-        past = np.add.reduceat(codepoints >= _TABLE_SIZE, starts)
+        past = np.add.reduceat(flags & _BEYOND, starts)
         own_path = (lengths > 0) & (past > 0)
         single &= ~own_path
         empty &= ~own_path
@@ -325,6 +342,10 @@ def detect_scripts(texts: Sequence[str]) -> list[ScriptProfile]:
         cells = owner[keep] * len(_CODES) + facts[:-1, _COL_LETTER_SCRIPT][keep]
         table = np.bincount(cells, minlength=n * len(_CODES)).reshape(n, len(_CODES))
         rows = dict(zip(np.flatnonzero(mixed).tolist(), table[mixed].tolist()))
+    simplified = traditional = None
+    if rows or any(code in _COMPOUND for code in set(script.tolist())):
+        simplified = np.add.reduceat((flags & _SIMPLIFIED_ONLY) > 0, starts, dtype=np.int64).tolist()
+        traditional = np.add.reduceat((flags & _TRADITIONAL_ONLY) > 0, starts, dtype=np.int64).tolist()
     profiles: list[ScriptProfile] = []
     for i, (text, window, is_single, is_empty, code, count) in enumerate(
         zip(texts, windows, single.tolist(), empty.tolist(), script.tolist(), letters.tolist())
@@ -332,11 +353,12 @@ def detect_scripts(texts: Sequence[str]) -> list[ScriptProfile]:
         if is_single and code not in _COMPOUND:
             profiles.append(ScriptProfile(_CODES[code], 1.0, count, {_CODES[code]: count}))
         elif is_single:
-            profiles.append(_profile(window, {_CODES[code]: count}))
+            profiles.append(_profile(window, {_CODES[code]: count}, (simplified[i], traditional[i])))
         elif is_empty:
             profiles.append(ScriptProfile(UNDETERMINED, 0.0, 0, {}))
         elif i in rows:
-            profiles.append(_profile(window, {_CODES[j]: c for j, c in enumerate(rows[i]) if c}))
+            counts = {_CODES[j]: c for j, c in enumerate(rows[i]) if c}
+            profiles.append(_profile(window, counts, (simplified[i], traditional[i])))
         else:
             profiles.append(detect_script(text))
     return profiles
