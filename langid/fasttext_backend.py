@@ -65,12 +65,11 @@ class FastTextIdentifier(Identifier):
             self._loaded_model = model
         return self._loaded_model
 
-    def raw_predict(self, texts: Sequence[str], k: int) -> tuple[list[list[str]], list]:
-        """fastText's own answer for single-line texts (raw labels, numpy score arrays)."""
-        return self.fasttext_model.predict(list(texts), k=k)
-
     def predict(self, texts: Sequence[str], k: int = 3) -> list[Prediction]:
-        raw_labels, raw_scores = self.raw_predict([text.replace("\n", " ") for text in texts], k)
+        # what fastText's `predict(list)` does, minus its per-text newline check: the texts are
+        # flattened here, and each ends with the newline fastText reads as its end-of-sentence token
+        lines = [text.replace("\n", " ") + "\n" for text in texts]
+        raw_labels, raw_scores = self.fasttext_model.f.multilinePredict(lines, k, 0.0, "strict")
         if not raw_labels:
             return []
         canonical = self._loaded_labels.__getitem__

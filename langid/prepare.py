@@ -111,13 +111,16 @@ def prepare_texts(texts: Sequence[str | None], max_chars: int) -> list[str]:
     substring test for URLs), which is what :func:`clean_text` would return.
     """
     bound = int(max_chars * 1.2)
-    samples = [sample_text(text or "", bound) for text in texts]
+    samples = [text if text and len(text) <= bound else sample_text(text or "", bound) for text in texts]
     if not samples:
         return []
     lengths = np.fromiter(map(len, samples), np.int64, len(samples))
     starts = np.cumsum(lengths) - lengths
     # a trailing NUL (acted on by nothing) closes the last text's segment
-    codepoints = np.frombuffer(("".join(samples) + "\x00").encode("utf-32-le", "surrogatepass"), np.uint32)
-    acted = _acted_on()[np.minimum(codepoints, _TABLE_SIZE).astype(np.intp)]
+    joined = "".join(samples)
+    codepoints = np.frombuffer((joined + "\x00").encode("utf-32-le", "surrogatepass"), np.uint32)
+    acted = _acted_on().take(codepoints, mode="clip")
     noisy = (np.logical_or.reduceat(acted, starts) & (lengths > 0)).tolist()
-    return [clean_text(s) if flag or _may_hold_url(s) else s.strip() for s, flag in zip(samples, noisy)]
+    if _may_hold_url(joined):  # one C-speed search for the whole batch, then per text
+        noisy = [flag or _may_hold_url(s) for s, flag in zip(samples, noisy)]
+    return [clean_text(s) if flag else s.strip() for s, flag in zip(samples, noisy)]
