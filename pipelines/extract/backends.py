@@ -36,6 +36,7 @@ class TrafilaturaExtractor:
         self.markdown = markdown
         self._options = None
         self._fallback_options = None
+        self._discarded_tags: tuple[str, ...] = ()
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
@@ -84,30 +85,32 @@ class TrafilaturaExtractor:
             full_metadata = profile.metadata == "full"
             self._options = self._build_options(profile.fallback == "when_short", full_metadata)
             self._fallback_options = self._build_options(False, False)
-        page = html
+            self._discarded_tags = discarded_tags(self._options.images)
+        # pre-cleaning profiles parse the page without scripts, styles and comments (preclean.py)
+        source = strip_raw_blocks(html) if profile.preclean else html
         if profile.preclean:
-            html = strip_raw_blocks(page)
-            tree = precleaned_tree(html, discarded_tags(self._options.images))
+            tree = precleaned_tree(source, self._discarded_tags)
             document = bare_extraction(tree, options=self._options) if tree is not None else None
         else:
-            document = bare_extraction(html, options=self._options)
+            document = bare_extraction(source, options=self._options)
         text = self._text(document)
         if profile.fallback == "when_short" and len(text) < profile.fallback_below_chars:
-            # the full pass (readability-lxml, jusText) gets the whole page, scripts and styles aside
-            retried = self._text(bare_extraction(html, options=self._fallback_options))
+            # the full pass (readability-lxml, jusText) gets the whole page (scripts, styles and comments
+            # aside), not the pre-cleaned tree
+            retried = self._text(bare_extraction(source, options=self._fallback_options))
             if len(retried) > len(text):
                 text = retried
         if not text.strip():
             return None
         text = unicodedata.normalize("NFC", text)
         if profile.metadata == "light":
-            return light_metadata(page, text)
+            return light_metadata(html, text)
         return Extracted(
             text=text,
             title=getattr(document, "title", None) or None,
             author=getattr(document, "author", None) or None,
             published=getattr(document, "date", None) or None,
-            canonical_url=canonical_link(page) or getattr(document, "url", None) or None,
+            canonical_url=canonical_link(html) or getattr(document, "url", None) or None,
         )
 
 
