@@ -19,10 +19,11 @@ order of operations for a batch of texts:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Sequence
 
 from lingoloom.langid.backend import Identifier, Prediction
-from lingoloom.langid.ensemble import Ensemble
+from lingoloom.langid.ensemble import Decision, Ensemble
 from lingoloom.langid.identifiers import build_primary, build_secondary
 from lingoloom.langid.labels import UNKNOWN
 from lingoloom.langid.mixed import aggregate, segments
@@ -45,15 +46,6 @@ class LangResult:
     script_share: float = 0.0
     script_action: str | None = None
     ensemble_rule: str | None = None
-    disagreement: bool | None = None
-    opinions: dict[str, Prediction] = field(default_factory=dict)
-
-
-@dataclass(slots=True)
-class _Labelled:
-    prediction: Prediction
-    script_action: str | None
-    rule: str | None = None
     disagreement: bool | None = None
     opinions: dict[str, Prediction] = field(default_factory=dict)
 
@@ -83,20 +75,21 @@ class Labeller:
     def _refine(self, predictions: list[Prediction], profiles: Sequence[ScriptProfile]) -> list[tuple[Prediction, str | None]]:
         if not self.settings.script_refinement:
             return [(p, None) for p in predictions]
-        return [refine_with_script(p, prof, self.settings.script_min_share) for p, prof in zip(predictions, profiles)]
+        min_share = self.settings.script_min_share
+        return [refine_with_script(p, prof, min_share) for p, prof in zip(predictions, profiles)]
 
-    def _identify(self, texts: Sequence[str], profiles: Sequence[ScriptProfile]) -> list[_Labelled]:
+    def _identify(
+        self, texts: Sequence[str], profiles: Sequence[ScriptProfile]
+    ) -> tuple[list[tuple[Prediction, str | None]], list[Decision] | None]:
+        """Each text's prediction with the script action taken on it, and the ensemble's decisions (if any)."""
         k = self.settings.top_k
         first = self._refine(self.primary.predict(texts, k), profiles)
         if self.ensemble is None:
-            return [_Labelled(p, action) for p, action in first]
+            return first, None
         second = self._refine(self.secondary.predict(texts, k), profiles)
-        out = []
-        for (a, action_a), (b, _), profile in zip(first, second, profiles):
-            decision = self.ensemble.decide(a, b, profile)
-            out.append(_Labelled(_keep_opinions(decision.prediction, decision.opinions, k), action_a, decision.rule,
-                                 decision.disagreement, decision.opinions))
-        return out
+        decisions = [self.ensemble.decide(a, b, profile) for (a, _), (b, _), profile in zip(first, second, profiles)]
+        kept = [(_keep_opinions(d.prediction, d.opinions, k), action) for d, (_, action) in zip(decisions, first)]
+        return kept, decisions
 
     def label(self, texts: Sequence[str]) -> list[LangResult]:
         """One :class:`LangResult` per text, in order."""
@@ -111,14 +104,14 @@ class Labeller:
                 todo.append(index)
         if len(todo) < len(texts):
             samples, profiles = [samples[i] for i in todo], [profiles[i] for i in todo]
-        labelled = self._identify(samples, profiles) if todo else []
-        for index, item, profile in zip(todo, labelled, profiles):
-            language, score = item.prediction[0]
-            results[index] = LangResult(
-                language, float(score), item.prediction, script=profile.script,
-                script_share=profile.share, script_action=item.script_action,
-                ensemble_rule=item.rule, disagreement=item.disagreement, opinions=item.opinions,
-            )
+        labelled, decisions = self._identify(samples, profiles) if todo else ([], None)
+        for index, (prediction, action), profile, decision in zip(todo, labelled, profiles, decisions or repeat(None)):
+            language, score = prediction[0]
+            results[index] = LangResult(language, float(score), prediction, False, False, profile.script, profile.share, action)
+            if decision is not None:
+                results[index].ensemble_rule = decision.rule
+                results[index].disagreement = decision.disagreement
+                results[index].opinions = decision.opinions
         if self.settings.mixed:
             self._apply_mixture(samples, [results[i] for i in todo])
         return results
@@ -132,12 +125,12 @@ class Labeller:
         flat = [segment for i in owners for segment in parts[i]]
         if not flat:
             return
-        labelled = self._identify(flat, detect_scripts(flat))
+        labelled, _ = self._identify(flat, detect_scripts(flat))
         offset = 0
         min_share = self.settings.mixed_min_share
         for i in owners:
             n = len(parts[i])
-            mixture = aggregate(parts[i], [item.prediction for item in labelled[offset : offset + n]])
+            mixture = aggregate(parts[i], [prediction for prediction, _ in labelled[offset : offset + n]])
             offset += n
             if not mixture.is_mixed(min_share):
                 continue
