@@ -276,7 +276,7 @@ def _profile(text: str, counts: dict[str, int], han_counts: tuple[int, int] | No
 _CODES = [UNDETERMINED, *_SCRIPTS]
 _BLOCK_BIT = np.array([1 << list(_BLOCKS).index(code) if code in _BLOCKS else 0 for code in _CODES], np.uint8)
 #: Scripts a single-script text needs :func:`_profile`'s compound rules for (Han, kana).
-_COMPOUND = frozenset(_CODES.index(code) for code in ("Hani", "Hira", "Kana"))
+_COMPOUND = np.array([code in ("Hani", "Hira", "Kana") for code in _CODES])
 
 
 def detect_scripts(texts: Sequence[str]) -> list[ScriptProfile]:
@@ -297,7 +297,7 @@ def detect_scripts(texts: Sequence[str]) -> list[ScriptProfile]:
     ends = np.cumsum(lengths)
     starts = ends - lengths
     # a trailing NUL (no letter, no script) closes the last segment of the reductions below
-    codepoints = np.frombuffer(("".join(windows) + "\x00").encode("utf-32-le", "surrogatepass"), np.uint32)
+    codepoints = np.frombuffer("".join([*windows, "\x00"]).encode("utf-32-le", "surrogatepass"), np.uint32)
     table, char_scripts = _facts()
     # one 4-byte row per character, gathered as uint32 (a 2-D row gather is ten times slower)
     facts = table.view(np.uint32).ravel().take(codepoints, mode="clip").view(np.uint8).reshape(-1, 4)
@@ -328,7 +328,7 @@ def detect_scripts(texts: Sequence[str]) -> list[ScriptProfile]:
     no_other = (lowest >= script) & (highest <= script)
     single = (script > 0) & (in_blocks | no_other)
     empty = ~has_first
-    beyond = bool((flags & _BEYOND).any())
+    beyond = int(codepoints.max()) >= _TABLE_SIZE
     if beyond:
         past = np.add.reduceat(flags & _BEYOND, starts)
         own_path = (lengths > 0) & (past > 0)
@@ -342,23 +342,23 @@ def detect_scripts(texts: Sequence[str]) -> list[ScriptProfile]:
         cells = owner[keep] * len(_CODES) + facts[:-1, _COL_LETTER_SCRIPT][keep]
         table = np.bincount(cells, minlength=n * len(_CODES)).reshape(n, len(_CODES))
         rows = dict(zip(np.flatnonzero(mixed).tolist(), table[mixed].tolist()))
-    simplified = traditional = None
-    if rows or any(code in _COMPOUND for code in set(script.tolist())):
+    codes, counts = script.tolist(), letters.tolist()
+    # most texts: one script, no compound rule; built in one pass, the others replaced below
+    profiles = [ScriptProfile(_CODES[code], 1.0, count, {_CODES[code]: count}) for code, count in zip(codes, counts)]
+    simple = single & ~_COMPOUND[script]
+    if simple.all():
+        return profiles
+    if mixed.any() or (single & ~simple).any():
         simplified = np.add.reduceat((flags & _SIMPLIFIED_ONLY) > 0, starts, dtype=np.int64).tolist()
         traditional = np.add.reduceat((flags & _TRADITIONAL_ONLY) > 0, starts, dtype=np.int64).tolist()
-    profiles: list[ScriptProfile] = []
-    for i, (text, window, is_single, is_empty, code, count) in enumerate(
-        zip(texts, windows, single.tolist(), empty.tolist(), script.tolist(), letters.tolist())
-    ):
-        if is_single and code not in _COMPOUND:
-            profiles.append(ScriptProfile(_CODES[code], 1.0, count, {_CODES[code]: count}))
-        elif is_single:
-            profiles.append(_profile(window, {_CODES[code]: count}, (simplified[i], traditional[i])))
-        elif is_empty:
-            profiles.append(ScriptProfile(UNDETERMINED, 0.0, 0, {}))
+    for i in np.flatnonzero(~simple).tolist():
+        if single[i]:
+            profiles[i] = _profile(windows[i], {_CODES[codes[i]]: counts[i]}, (simplified[i], traditional[i]))
+        elif empty[i]:
+            profiles[i] = ScriptProfile(UNDETERMINED, 0.0, 0, {})
         elif i in rows:
-            counts = {_CODES[j]: c for j, c in enumerate(rows[i]) if c}
-            profiles.append(_profile(window, counts, (simplified[i], traditional[i])))
+            letters_of = {_CODES[j]: c for j, c in enumerate(rows[i]) if c}
+            profiles[i] = _profile(windows[i], letters_of, (simplified[i], traditional[i]))
         else:
-            profiles.append(detect_script(text))
+            profiles[i] = detect_script(texts[i])
     return profiles
