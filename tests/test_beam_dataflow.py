@@ -76,10 +76,13 @@ def test_pickled_steps_run_after_unpickling(job):
         pytest.fail("no PerRecord ParDo in the job")
     assert isinstance(dofn, RunDatatroveSteps)
     dofn.setup()
-    out = list(dofn.process([{"id": "r1", "text": "", "url": "https://example.org/walls", "source": "cc",
-                              "_body": PAGE.encode(), "_content_type": "text/html; charset=utf-8",
-                              "_http_headers": {}}]))
+    outputs = list(dofn.process([{"id": "r1", "text": "", "url": "https://example.org/walls", "source": "cc",
+                                  "_body": PAGE.encode(), "_content_type": "text/html; charset=utf-8",
+                                  "_http_headers": {}}]))
+    out = [o for o in outputs if not isinstance(o, apache_beam.pvalue.TaggedOutput)]
+    summaries = [o.value for o in outputs if isinstance(o, apache_beam.pvalue.TaggedOutput)]
     assert [record["language"] for record in out] == ["eng_Latn"]
+    assert [(stage, scores.labels()) for stage, scores in summaries] == [("langid", ["eng_Latn"])]
     assert out[0]["content_hash"] and "Dry stone walls" in out[0]["text"]
 
 
