@@ -92,11 +92,6 @@ class ScoreHistograms:
     def documents(self, label: str) -> int:
         return sum(self.counts.get(label, {}).values())
 
-    def below(self, label: str, threshold: float) -> int:
-        """Documents of ``label`` whose score is below ``threshold``."""
-        limit = score_bin(threshold)
-        return sum(n for key, n in self.counts.get(label, {}).items() if key < limit)
-
     def median(self, label: str) -> float:
         """The median score (mean of the two middle scores for an even count, as numpy and statistics)."""
         bins = sorted(self.counts[label].items())
