@@ -113,17 +113,28 @@ def throughput(texts: Sequence[str], repeats: int, batch: int = 256) -> dict[str
         for chunk in chunks:
             raw_model.predict([t.replace("\n", " ") for t in chunk], k=3)
 
+    def labelled(labeller: Labeller) -> Callable[[], None]:
+        def run() -> None:  # each batch's results dropped as soon as it is done, as raw() drops its own
+            for chunk in chunks:
+                labeller.label(chunk)
+
+        return run
+
+    def datatrove() -> None:
+        for t in texts:
+            datatrove_filter.filter(Document(text=t, id="x"))
+
     contenders: dict[str, Callable[[], object]] = {
         "raw fastText predict": raw,
-        "lingoloom lid176, mixed detection off": lambda: [plain.label(chunk) for chunk in chunks],
-        "lingoloom lid176, defaults (paragraph pass below 0.95)": lambda: [default.label(chunk) for chunk in chunks],
-        "lingoloom lid176, paragraph pass on every document": lambda: [every.label(chunk) for chunk in chunks],
-        "datatrove LanguageFilter": lambda: [datatrove_filter.filter(Document(text=t, id="x")) for t in texts],
+        "lingoloom lid176, mixed detection off": labelled(plain),
+        "lingoloom lid176, defaults (paragraph pass below 0.95)": labelled(default),
+        "lingoloom lid176, paragraph pass on every document": labelled(every),
+        "datatrove LanguageFilter": datatrove,
     }
     if heliport_available():
         ensemble = Labeller(LangIdSettings(ensemble="on"))
         ensemble.label(texts[:2])
-        contenders["lingoloom ensemble lid176 + heliport, defaults"] = lambda: [ensemble.label(chunk) for chunk in chunks]
+        contenders["lingoloom ensemble lid176 + heliport, defaults"] = labelled(ensemble)
     return interleaved_medians(contenders, repeats)
 
 

@@ -12,6 +12,7 @@ with fastText ``lid.176``'s Wikipedia-code conventions (see :mod:`lingoloom.lang
 
 from __future__ import annotations
 
+from itertools import accumulate, chain
 from pathlib import Path
 from typing import Sequence
 
@@ -74,12 +75,17 @@ class FastTextIdentifier(Identifier):
             return []
         canonical = self._loaded_labels.__getitem__
         if not self._loaded_distinct:  # raw labels sharing a canonical one (GlotLID-style): merge them
-            return [merge_scores(list(zip(map(canonical, labels), scores.tolist())), k) for labels, scores in zip(raw_labels, raw_scores)]
-        # one numpy pass for the whole batch: clip (fastText's softmax can round past 1) and convert
+            return [
+                merge_scores(list(zip(map(canonical, labels), scores.tolist())), k)
+                for labels, scores in zip(raw_labels, raw_scores)
+            ]
+        # the whole batch at once: clip (fastText's softmax can round past 1), convert and pair, then
+        # cut the pairs into each text's (a text may have fewer than k labels)
         flat = np.concatenate(raw_scores)
-        scores = iter(np.minimum(flat, 1.0).tolist() if flat.size and flat.max() >= 1.0 else flat.tolist())
-        # zip stops at the end of each text's labels, taking exactly as many scores
-        return [list(zip(map(canonical, labels), scores)) for labels in raw_labels]
+        scores = np.minimum(flat, 1.0).tolist() if flat.size and flat.max() >= 1.0 else flat.tolist()
+        pairs = list(zip(map(canonical, chain.from_iterable(raw_labels)), scores))
+        offsets = [0, *accumulate(map(len, raw_labels))]
+        return [pairs[start:end] for start, end in zip(offsets, offsets[1:])]
 
     def labels(self) -> frozenset[str]:
         self.fasttext_model
