@@ -21,7 +21,7 @@ pairs with Jaccard >= 0.8) and near-linear in time and memory. Everything runs o
    Jaccard window) plus unrelated pairs; precision/recall/F1 of the LSH rule, positives =
    Jaccard >= 0.8; linked share by similarity bin (recall curve, with extra pairs at 0.3-0.7).
 3. Scale: whole local dedup (all stages, one worker, default 256 MB budget) on synthetic
-   corpora of 10k and 100k documents (``--million`` adds 1M): wall time and peak RSS of a fresh
+   corpora of 10k and 100k documents (``--million`` adds 1M): wall time and peak RSS (VmHWM) of a fresh
    process, corpus (``MAKE`` below, 12,500 documents per file) written beforehand by another
    process.
 
@@ -237,16 +237,19 @@ for k in range(parts):
     pq.write_table(pa.table(columns, schema=RECORD_SCHEMA), folder / f"part-{k:03d}.parquet", row_group_size=1024)
 """
 
+# Peak RSS from VmHWM (this process image only: ru_maxrss would carry the parent's peak across fork and exec).
 DEDUP = """
-import json, resource, sys, time
+import json, re, sys, time
 from pathlib import Path
 from lingoloom.filters.minhash.run_local import run_minhash_local
 from lingoloom.schemas.minhash import MinHashSettings
+def peak_mb():
+    return int(re.search(r"VmHWM:\\s+(\\d+)", Path("/proc/self/status").read_text()).group(1)) / 1024
 folder = Path(sys.argv[1])
-baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+baseline = peak_mb()
 started = time.perf_counter()
 stats = run_minhash_local(sorted(str(p) for p in folder.glob("part-*.parquet")), str(folder / "decisions"), str(folder / "work"), MinHashSettings(), 1)
-print(json.dumps({"seconds": time.perf_counter() - started, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rss_after_imports_mb": baseline / 1024, **stats}))
+print(json.dumps({"seconds": time.perf_counter() - started, "peak_rss_mb": peak_mb(), "rss_after_imports_mb": baseline, **stats}))
 """
 
 

@@ -1,15 +1,19 @@
-"""Compiled kernels (numba): tokens, shingle hashes and the permutation minimum of each document in one pass.
+"""Compiled kernels (numba): fold, tokenise, hash and take the permutation minimum of each document.
 
 Why it exists: the signature is computed for every document, and in numpy it takes a dozen
-passes over the code points and a (permutations x shingles) matrix per batch. Compiled, one pass
-per document cuts its tokens, hashes them, hashes the n-grams and folds them into the
-``num_perm`` minima held in cache. The arithmetic is the definition in :mod:`shingles`
-(``shingle_hash`` over ``reference_shingles``, tested equal) followed by datasketch's
-"affine32" permutations, so the signatures equal ``datasketch.MinHash(...).digest()``.
+passes over the code points and a (permutations x shingles) matrix per batch. Compiled, each
+document is read once to fold its raw code points (NFKC and lower case through per-code-point
+tables from :mod:`.shingles`), once to cut and hash its tokens, then its n-gram hashes are
+folded into ``num_perm`` minima held in cache. The arithmetic is the definition in
+:mod:`.shingles` (``shingle_hash`` over ``reference_shingles``, tested equal) followed by
+datasketch's "affine32" permutations, so the signatures equal ``datasketch.MinHash(...).digest()``.
+A text the tables cannot fold one code point at a time comes back as ``NORMALISE``: the caller
+normalises it in Python and calls again with ``fold=False``.
 
-numba compiles these functions on their first call in a process (a few seconds) and caches the
-machine code next to this file, or in numba's per-user cache folder when this folder is not
-writable; without any writable cache folder they are compiled in memory every time.
+numba compiles these functions on their first call in a process (seconds; tens of seconds on a
+loaded machine) and caches the machine code next to this file, in ``NUMBA_CACHE_DIR``, or in
+numba's per-user cache folder when this folder is not writable; without any writable cache
+folder they are compiled in memory every time.
 """
 
 from __future__ import annotations

@@ -97,7 +97,7 @@ class Signatures(_Stage):
         out = PairBuffer(self.work / "buckets", self.partitions, rank, self.budget() // 8)
         reader = pq.ParquetFile(path, pre_buffer=False)
         columns = [c for c in ("text", "language", "url") if c in reader.schema_arrow.names]
-        # about 60 bytes of numpy work per character while signing a batch
+        # signing a batch needs under 60 bytes per character (its UTF-32 copy, the kernel's scratch buffers)
         max_chars = max(1 << 12, self.budget() // 512)
         row = 0
         for batch in reader.iter_batches(batch_size=256, columns=columns, use_threads=False):

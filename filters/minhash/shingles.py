@@ -44,7 +44,7 @@ _N = sys.maxunicode + 1
 _NO_FOLD = 0xFFFFFFFF
 
 # Classification of code points (bit flags in one uint8 table).
-_SPACE, _PUNCT, _DIGIT, _NOSPACE = 1, 2, 4, 8
+_SPACE, _PUNCT, _DIGIT, _NOSPACE = 1, 2, 4, kernel.NOSPACE
 
 #: ISO 15924 scripts written without spaces between words: shingled by characters.
 CHAR_SCRIPTS = frozenset({"Hans", "Hant", "Hani", "Jpan", "Hira", "Kana", "Thai", "Laoo", "Khmr", "Mymr", "Tibt"})
@@ -86,6 +86,7 @@ class _Unicode(NamedTuple):
 
 @lru_cache(maxsize=1)
 def _unicode_tables() -> _Unicode:
+    """The :class:`_Unicode` tables of this Python's ``unicodedata`` (unassigned and private code points stay plain)."""
     classes = np.zeros(_N, dtype=np.uint8)
     ccc = np.zeros(_N, dtype=np.uint8)
     trailing = np.zeros(_N, dtype=np.uint8)
