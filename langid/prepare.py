@@ -7,7 +7,8 @@ banners and headlines sit at the top. So we predict on a bounded, representative
 the beginning, the middle and the end of the cleaned text; the bound is configurable.
 
 Lines are kept (joined with ``\\n``) so that mixed-language detection can split the same sample
-into paragraphs; the backends flatten newlines before predicting.
+into paragraphs; the backends flatten newlines before predicting. :func:`prepare_texts` prepares a whole batch with the same result, skipping the pattern scans for
+the texts a table look-up shows they cannot change.
 """
 
 from __future__ import annotations
@@ -105,10 +106,10 @@ def _acted_on() -> np.ndarray:
 def prepare_texts(texts: Sequence[str | None], max_chars: int) -> list[str]:
     """:func:`prepare_text` of each text of a batch (a missing text is empty).
 
-    Most short texts (lines, titles, captions) hold nothing that cleaning removes, and for them the
-    scan of :data:`_NUMBER_OR_MARKUP` costs as much as the rest of language ID's own work. One table
+    Most short texts (lines, titles, captions) hold nothing that cleaning removes, yet scanning each
+    of them for :data:`_NUMBER_OR_MARKUP` costs more than the rest of its preparation. One table
     look-up per character over the whole batch finds them; they are only stripped (after the
-    substring test for URLs), which is what :func:`clean_text` would return.
+    substring test for URLs), which is what :func:`clean_text` returns for them.
     """
     bound = int(max_chars * 1.2)
     samples = [text if text and len(text) <= bound else sample_text(text or "", bound) for text in texts]

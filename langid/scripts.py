@@ -7,7 +7,9 @@ read it directly (the ``regex`` module's Unicode ``Script`` property) and use it
 the model's label (see :mod:`lingoloom.langid.refine`).
 
 Counting runs at C speed: ``str.translate`` maps each letter to one symbol per script (the table
-fills itself on first sight of a code point) and deletes everything else, then ``str.count``. Characters of the Common and Inherited scripts (digits, punctuation,
+fills itself on first sight of a code point) and deletes everything else, then ``str.count``; a
+batch of texts (:func:`detect_scripts`, what the labeller uses) is read in one pass over a numpy
+table of per-code-point facts, with the same rules and the same answers. Characters of the Common and Inherited scripts (digits, punctuation,
 combining marks) do not vote. Three compound scripts are resolved the way ISO 15924 labels
 languages: Han + kana -> ``Jpan`` (Japanese), Hangul (+ Han) -> ``Hang`` (Korean), and plain Han
 -> ``Hans`` or ``Hant`` by counting characters that exist in only one of the two standards
@@ -77,6 +79,7 @@ def char_script(char: str) -> str | None:
 _SYMBOL_OF = {code: chr(0xE000 + i) for i, code in enumerate(_SCRIPTS)}
 _CODE_OF = {symbol: code for code, symbol in _SYMBOL_OF.items()}
 _TABLE_SIZE = 0x30000  # BMP + SMP + SIP (CJK extensions); rarer planes fall back to char_script
+_table: str | None = None
 
 
 #: Bytes of a row of the per-code-point facts table (see :func:`_facts`).
@@ -132,9 +135,6 @@ def _script_table() -> str:
         index = _facts()[0][:-1, _COL_LETTER_SCRIPT].astype(np.uint32)
         _table = np.where(index > 0, index + 0xDFFF, 0).astype("<u4").tobytes().decode("utf-32-le")
     return _table
-
-
-_table: str | None = None
 
 
 #: Characters that are either of the script or not letters at all (ASCII, Latin-1 punctuation,
@@ -326,39 +326,44 @@ def detect_scripts(texts: Sequence[str]) -> list[ScriptProfile]:
     highest = np.where(tail, np.maximum.reduceat(facts[:, _COL_LETTER_SCRIPT], bounds)[1::2], 0)
     in_blocks = (_BLOCK_BIT[script] > 0) & ((outside & _BLOCK_BIT[script]) == 0)
     no_other = (lowest >= script) & (highest <= script)
-    single = (script > 0) & (in_blocks | no_other)
-    empty = ~has_first
-    beyond = int(codepoints.max()) >= _TABLE_SIZE
-    if beyond:
-        past = np.add.reduceat(flags & _BEYOND, starts)
-        own_path = (lengths > 0) & (past > 0)
-        single &= ~own_path
-        empty &= ~own_path
-    mixed = ~single & ~empty & ~own_path if beyond else ~single & ~empty
-    rows: dict[int, list[int]] = {}
-    if mixed.any():
-        owner = np.repeat(np.arange(n), lengths)
-        keep = mixed[owner] & (facts[:-1, _COL_LETTER_SCRIPT] > 0)
-        cells = owner[keep] * len(_CODES) + facts[:-1, _COL_LETTER_SCRIPT][keep]
-        table = np.bincount(cells, minlength=n * len(_CODES)).reshape(n, len(_CODES))
-        rows = dict(zip(np.flatnonzero(mixed).tolist(), table[mixed].tolist()))
+    # texts with code points past the table take detect_script's own path
+    own_path = np.zeros(n, bool)
+    if int(codepoints.max()) >= _TABLE_SIZE:
+        own_path = (lengths > 0) & (np.add.reduceat(flags & _BEYOND, starts) > 0)
+    single = (script > 0) & (in_blocks | no_other) & ~own_path
+    empty = ~has_first & ~own_path
+    mixed = ~(single | empty | own_path)  # script_counts' translation path
     codes, counts = script.tolist(), letters.tolist()
     # most texts: one script, no compound rule; built in one pass, the others replaced below
     profiles = [ScriptProfile(_CODES[code], 1.0, count, {_CODES[code]: count}) for code, count in zip(codes, counts)]
     simple = single & ~_COMPOUND[script]
     if simple.all():
         return profiles
-    if mixed.any() or (single & ~simple).any():
-        simplified = np.add.reduceat((flags & _SIMPLIFIED_ONLY) > 0, starts, dtype=np.int64).tolist()
-        traditional = np.add.reduceat((flags & _TRADITIONAL_ONLY) > 0, starts, dtype=np.int64).tolist()
+    letters_of = _letters_per_script(facts[:-1, _COL_LETTER_SCRIPT], lengths, mixed)
+    # Simplified-only and Traditional-only characters of each text, for the Han rule of _profile
+    han = list(zip(
+        np.add.reduceat((flags & _SIMPLIFIED_ONLY) > 0, starts, dtype=np.int64).tolist(),
+        np.add.reduceat((flags & _TRADITIONAL_ONLY) > 0, starts, dtype=np.int64).tolist(),
+    ))
     for i in np.flatnonzero(~simple).tolist():
         if single[i]:
-            profiles[i] = _profile(windows[i], {_CODES[codes[i]]: counts[i]}, (simplified[i], traditional[i]))
+            profiles[i] = _profile(windows[i], {_CODES[codes[i]]: counts[i]}, han[i])
         elif empty[i]:
             profiles[i] = ScriptProfile(UNDETERMINED, 0.0, 0, {})
-        elif i in rows:
-            letters_of = {_CODES[j]: c for j, c in enumerate(rows[i]) if c}
-            profiles[i] = _profile(windows[i], letters_of, (simplified[i], traditional[i]))
+        elif mixed[i]:
+            profiles[i] = _profile(windows[i], letters_of[i], han[i])
         else:
             profiles[i] = detect_script(texts[i])
     return profiles
+
+
+def _letters_per_script(letter_scripts: np.ndarray, lengths: np.ndarray, selected: np.ndarray) -> dict[int, dict[str, int]]:
+    """Letters per script of the ``selected`` texts, as :func:`script_counts`' translation path counts them."""
+    if not selected.any():
+        return {}
+    n = len(lengths)
+    owner = np.repeat(np.arange(n), lengths)
+    keep = selected[owner] & (letter_scripts > 0)
+    table = np.bincount(owner[keep] * len(_CODES) + letter_scripts[keep], minlength=n * len(_CODES))
+    rows = table.reshape(n, len(_CODES))[selected].tolist()
+    return {i: {_CODES[j]: c for j, c in enumerate(row) if c} for i, row in zip(np.flatnonzero(selected).tolist(), rows)}
