@@ -4,6 +4,8 @@ Why it exists: the Beam engine is only useful locally if it does not cost much m
 local engine on the same machine, and its figures say what a Dataflow worker pays for the
 portability layer. Both engines run the same run definition (every stage, MinHash included)
 on the same input, in this process, alternating, and the published shards are checked equal.
+Both sides do the same work up to ``finalize``: the Beam graph balances and measures its files
+in the pipeline, so the local side runs its balance stage and measurements after its phases.
 
 Input: ``../shared/data/bench/pages.warc.gz`` (211 real pages), read as one file and as the
 same records split over two files (the local engine gives each input file one task, so one file
@@ -63,8 +65,10 @@ def _run(engine: str, config, out: Path) -> tuple[float, int]:
     started = time.perf_counter()
     if engine == "local":
         from lingoloom.pipelines.engines.local import LocalEngine
+        from lingoloom.pipelines.run import balance_and_measure_local
 
         stats = LocalEngine(config, out, workers=WORKERS).run().stats
+        balance_and_measure_local(config, out)
     else:
         from lingoloom.pipelines.engines.beam import run_beam
 
