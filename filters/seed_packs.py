@@ -21,6 +21,7 @@ and ``new_line_ratio`` -> ``fineweb_quality``. Everything else keeps datatrove's
 from __future__ import annotations
 
 import argparse
+import unicodedata
 import json
 from pathlib import Path
 
@@ -110,73 +111,34 @@ NOTES = {
     "cmn_Hant": "Same numbers as cmn_Hans (FineWeb-2 has one cmn_Hani config); jieba segments Traditional text too.",
     "amh_Ethi": "Script tokenizer: it splits on the Ethiopic wordspace (U+1361) as well as spaces; spaCy's blank "
     "Amharic pipeline does not, and reads text written with U+1361 as one giant word.",
-    "mya_Mymr": "Script tokenizer (Burmese syllables): datatrove's Burmese tokenizer (pyidaungsu) pulls in a second "
-    "fastText distribution, which this project forbids. Thresholds from FineWeb-2 assume words; "
-    "word-length and repetition numbers are adapted to syllables here (see sources).",
-    "bod_Tibt": "Script tokenizer (tsheg-separated syllables): datatrove's Tibetan tokenizer (botok) downloads "
-    "its dialect pack at run time, which is not allowed here.",
+    "mya_Mymr": "Script tokenizer, Burmese syllables by the usual syllable-break rule (a consonant not stacked under "
+    "a virama and not killed by an asat starts a syllable), Myanmar digits as numbers, section marks (၊ "
+    "။) as punctuation. Not datatrove's Burmese tokenizer: pyidaungsu (MIT, CRF model in its wheel) "
+    "imports and loads a second fastText distribution (fasttext-numpy2-wheel) at import time; myword "
+    "(MIT) downloads its dictionary at run time. Thresholds from FineWeb-2 assume words; word-length and "
+    "repetition numbers are adapted to syllables here (see sources).",
+    "bod_Tibt": "Script tokenizer, tsheg-separated syllables (U+0F0B and the non-breaking U+0F0C separate; shads are "
+    "punctuation tokens). Not datatrove's Tibetan tokenizer: botok (Apache-2.0, pure-Python wheel) "
+    "downloads its dialect pack at run time, which is not allowed here; no other PyPI segmenter ships its"
+    " model in a wheel.",
     "tgl_Latn": "lid.176 reports Tagalog as 'tl' and labels normalise it to fil_Latn; this pack exists for "
     "sources that declare tgl. Numbers from FineWeb-2's fil_Latn.",
     "fil_Latn": "What lid.176's 'tl' normalises to. Numbers from FineWeb-2's fil_Latn.",
     "tel_Telu": "FineWeb-2's Telugu stopwords are dominated by village-article words (గ్రామం 'village', కేంద్రం "
     "'centre', దూరంలో 'at a distance'); formal prose (the UDHR) holds only one of them, so one is required.",
-    "kor_Hang": "datatrove's Korean tokenizer (kiwipiepy) is LGPL and its model ships as a source package; without "
-    "it the script tokenizer splits on spaces (eojeol), so word lengths are eojeol lengths.",
+    "kor_Hang": "Script tokenizer, one token per Hangul syllable block. FineWeb-2 measured Korean with datatrove's "
+    "KiwiTokenizer (Kiwi morphemes), so its stopwords are particles and endings (는, 을, 했); syllables find"
+    " them (UDHR: 16, Kiwi 18; FineWeb-2's two-syllable 에서 and 으로 are left out: never one token), space-"
+    "separated eojeols do not (2), which would drop Korean prose for too few stopwords. Kiwi itself is "
+    "not used: kiwipiepy (Apache-2.0, abi3 wheel) needs kiwipiepy_model (Apache-2.0), an 88 MB source "
+    "package with no wheel, and datatrove's default Kiwi model type (sbg) is not in it. Mean word length "
+    "is about 1 for syllables (the 1-6 bounds still hold); repetition fractions run higher than Kiwi's "
+    "(UDHR duplicated 5-grams 0.17 vs 0.11, threshold 0.20).",
 }
 
-#: Short clean texts written for this project (the pack's own sample, run by ``languages check``).
-SAMPLES = {
-    "eng_Latn": (
-        "The river rose slowly through the night, and by morning the families who lived along its banks had moved "
-        "their animals to the hills. Teachers opened the school as a shelter, and volunteers brought bread, "
-        "blankets and dry clothes to those who had lost their homes.\n"
-        "When the water fell again, the town council met to decide how the old bridge should be repaired. Some "
-        "members wanted a new design, but most of them agreed that the stone arches had served the valley well "
-        "for two hundred years and should be kept.\n"
-        "Engineers from the university studied the foundations with care. They found that the flood had washed "
-        "away much of the gravel under the third pier, and they proposed to strengthen it before the winter rains."
-    ),
-    "spa_Latn": (
-        "El río subió lentamente durante la noche y, por la mañana, las familias que vivían en sus orillas ya "
-        "habían llevado a sus animales a las colinas. Los maestros abrieron la escuela como refugio y los "
-        "voluntarios trajeron pan, mantas y ropa seca para quienes habían perdido su casa.\n"
-        "Cuando el agua bajó, el ayuntamiento se reunió para decidir cómo reparar el viejo puente. Algunos "
-        "querían un diseño nuevo, pero la mayoría estuvo de acuerdo en que los arcos de piedra habían servido "
-        "bien al valle durante doscientos años y que debían conservarse."
-    ),
-    "fra_Latn": (
-        "La rivière est montée lentement pendant la nuit, et au matin les familles qui vivaient sur ses rives "
-        "avaient conduit leurs animaux vers les collines. Les enseignants ont ouvert l'école comme abri, et des "
-        "bénévoles ont apporté du pain, des couvertures et des vêtements secs à ceux qui avaient perdu leur maison.\n"
-        "Quand l'eau a baissé, le conseil municipal s'est réuni pour décider comment réparer le vieux pont. "
-        "Certains voulaient un nouveau dessin, mais la plupart ont convenu que les arches de pierre avaient bien "
-        "servi la vallée pendant deux cents ans et qu'il fallait les garder."
-    ),
-    "deu_Latn": (
-        "Der Fluss stieg in der Nacht langsam an, und am Morgen hatten die Familien, die an seinen Ufern lebten, "
-        "ihre Tiere auf die Hügel gebracht. Die Lehrer öffneten die Schule als Unterkunft, und Freiwillige "
-        "brachten Brot, Decken und trockene Kleidung für alle, die ihr Haus verloren hatten.\n"
-        "Als das Wasser wieder gesunken war, traf sich der Gemeinderat, um zu entscheiden, wie die alte Brücke "
-        "repariert werden sollte. Einige wollten einen neuen Entwurf, aber die meisten waren sich einig, dass die "
-        "steinernen Bögen dem Tal zweihundert Jahre lang gut gedient hatten und erhalten bleiben sollten."
-    ),
-    "por_Latn": (
-        "O rio subiu lentamente durante a noite e, pela manhã, as famílias que viviam nas suas margens já tinham "
-        "levado os seus animais para as colinas. Os professores abriram a escola como abrigo e os voluntários "
-        "trouxeram pão, cobertores e roupa seca para quem tinha perdido a casa.\n"
-        "Quando a água baixou, a câmara municipal reuniu-se para decidir como reparar a velha ponte. Alguns "
-        "queriam um novo desenho, mas a maioria concordou que os arcos de pedra tinham servido bem o vale durante "
-        "duzentos anos e que deviam ser mantidos."
-    ),
-    "ind_Latn": (
-        "Sungai itu naik perlahan sepanjang malam, dan pada pagi hari keluarga yang tinggal di tepiannya sudah "
-        "memindahkan hewan mereka ke perbukitan. Para guru membuka sekolah sebagai tempat berlindung, dan para "
-        "relawan membawa roti, selimut, dan pakaian kering untuk orang yang kehilangan rumah.\n"
-        "Ketika air surut, dewan kota bertemu untuk memutuskan bagaimana jembatan tua itu harus diperbaiki. "
-        "Beberapa anggota menginginkan desain baru, tetapi sebagian besar setuju bahwa lengkungan batu itu telah "
-        "melayani lembah dengan baik selama dua ratus tahun dan harus dipertahankan."
-    ),
-}
+def _visible(word: str) -> bool:
+    """At least one character that is not a space, control or format mark (a lone U+200B is no word)."""
+    return any(unicodedata.category(ch)[0] not in "ZC" for ch in word)
 
 
 def _stopwords_for(tokenizer, words: list[str]) -> list[str]:
@@ -187,12 +149,20 @@ def _stopwords_for(tokenizer, words: list[str]) -> list[str]:
             tokens = tokenizer.word_tokenize(word)
         except Exception:  # a tokenizer that fails on a single word cannot match it either
             continue
-        if len(tokens) == 1 and not PUNCTUATION_SET.issuperset(tokens[0]) and tokens[0] not in kept:
+        if len(tokens) == 1 and _visible(tokens[0]) and not PUNCTUATION_SET.issuperset(tokens[0]) and tokens[0] not in kept:
             kept.append(tokens[0])
     return kept
 
 
-def build_pack(label: str, data: Path, stopwords_iso: dict[str, list[str]]) -> LanguagePack:
+def hand_written_fields(existing: Path | None) -> dict[str, str]:
+    """The sample and its provenance are written by people, not derived: keep them from the pack on disk."""
+    if existing is None or not existing.exists():
+        return {}
+    data = yaml.safe_load(existing.read_text(encoding="utf-8")) or {}
+    return {key: data[key] for key in ("sample", "sample_source") if data.get(key)}
+
+
+def build_pack(label: str, data: Path, stopwords_iso: dict[str, list[str]], existing: Path | None = None) -> LanguagePack:
     name, fw2_label, iso1, tokenizer_override = SEEDS[label]
     sources = []
     pack: dict = {"label": label, "name": name, "tokenizer": tokenizer_override or "datatrove"}
@@ -245,8 +215,7 @@ def build_pack(label: str, data: Path, stopwords_iso: dict[str, list[str]]) -> L
         pack["gopher_repetition"]["top_n_grams"] = [[n, min(1.0, frac * 1.5)] for n, frac in pack["gopher_repetition"]["top_n_grams"]]
     if label == "tel_Telu":
         pack["gopher_quality"]["min_stop_words"] = 1
-    if label in SAMPLES:
-        pack["sample"] = SAMPLES[label]
+    pack.update(hand_written_fields(existing))
     pack["notes"] = NOTES.get(label, f"Seeded from FineWeb-2's {fw2_label} config." if fw2_label else "")
     pack["sources"] = sources
     return LanguagePack.model_validate(pack)
@@ -260,7 +229,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     stopwords_iso = json.loads((args.data / "stopwords_iso" / "stopwords-iso.json").read_text(encoding="utf-8"))
     for label in args.labels or SEEDS:
-        pack = build_pack(label, args.data, stopwords_iso)
+        pack = build_pack(label, args.data, stopwords_iso, existing=args.out / f"{label}.yaml")
         dump_pack(pack, args.out / f"{label}.yaml")
         print(f"{label}: tokenizer={pack.tokenizer} stopwords={len(pack.stopwords)}")
 
