@@ -13,12 +13,21 @@ from apache_beam.internal import pickler
 from apache_beam.portability import common_urns
 from apache_beam.portability.api import beam_runner_api_pb2
 
+from warc_factory import write_warc
+
 from lingoloom.pipelines.engines import beam_main
 from lingoloom.pipelines.engines.beam import beam_options, build_dataflow_job
 from lingoloom.pipelines.engines.beam_adapter import RunDatatroveSteps
 from lingoloom.schemas.config import parse_run_config
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+MARKET_DAY = (
+    "Every Saturday the square in front of the old town hall fills with stalls long before the church bell rings seven.",
+    "Farmers from the valley bring potatoes, cabbages and cheese, and the baker sells rye bread that is still warm.",
+    "Children run between the stalls while their parents argue cheerfully about the price of honey and eggs.",
+    "By noon most of the vegetables are gone, and the traders fold their tables and share coffee before driving home.",
+    "The town council has kept the market in the same place for more than a century, through wars and floods alike.",
+)
 GCP = ["--project=lingoloom-test", "--region=europe-west1", "--temp_location=gs://lingoloom-test-bucket/tmp"]
 PAGE = """<html lang="en"><head><title>Dry stone walls</title></head><body><article>
 <h1>How dry stone walls are built</h1>
@@ -116,9 +125,25 @@ def test_flex_template_spec_matches_the_entry_point(tmp_path):
     assert (PROJECT_ROOT / entry).resolve() == Path(beam_main.__file__).resolve()
     assert f"apache/beam_python3.11_sdk:${{BEAM_VERSION}}" in dockerfile
     assert f"ARG BEAM_VERSION={apache_beam.__version__}" in dockerfile  # image and job builder agree
-    # the entry point reads the definition through Beam's filesystems and writes the stats beside the shards
+
+
+@pytest.mark.slow
+def test_flex_template_entry_point_publishes_the_whole_folder(tmp_path):
+    """What the Flex Template launcher runs: definition read through Beam's filesystems, then the same ending as
+    ``lingoloom run --engine beam`` (shards, stats, card, manifest). FnApiRunner here: no Dataflow offline."""
+    body = ("<html lang='en'><head><title>Market day</title></head><body><nav>Home | News</nav><article>"
+            + "".join(f"<p>{sentence}</p>" for sentence in MARKET_DAY) + "</article><footer>Contact</footer></body></html>")
+    warc = write_warc(tmp_path / "in.warc.gz", [("http://market.test/day", body.encode())])
     config = tmp_path / "run.yaml"
-    config.write_text("name: x\ninputs: [{type: warc, paths: ['gs://b/*.warc.gz']}]\n", encoding="utf-8")
-    assert beam_main.read_text(str(config)).startswith("name: x")
-    path = beam_main.write_stats_json({"read": {"in": 2, "kept": 2}}, str(tmp_path / "out"))
-    assert json.loads(Path(path).read_text()) == {"read": {"in": 2, "kept": 2}}
+    config.write_text(f"name: entry\ninputs: [{{type: warc, paths: ['{warc}']}}]\ndedup: {{minhash: {{enabled: false}}}}\n",
+                      encoding="utf-8")
+    out = tmp_path / "out"
+
+    manifest_path = beam_main.main([f"--config={config}", f"--out={out}", "--runner=FnApiRunner", "--workers=1"])
+
+    manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
+    listed = {entry["path"] for entry in manifest["files"]}
+    assert {"README.md", "stats/stats.json"} <= listed
+    assert any(path.startswith("data/eng_Latn/") and path.endswith(".parquet") for path in listed)
+    assert json.loads((out / "stats" / "stats.json").read_text(encoding="utf-8"))["read"]["in"] == 1
+    assert "eng_Latn" in (out / "README.md").read_text(encoding="utf-8")

@@ -3,8 +3,8 @@
 Why it exists: a Flex Template launcher runs one Python file inside the container, with the
 template's parameters as ``--name=value`` arguments and the job's pipeline options after them.
 It cannot rely on a local checkout, so the run definition is read from any Beam filesystem
-(``gs://.../run.yaml``) and the output goes to a ``gs://`` folder. The job's counts are written
-beside the shards as ``<out>/stats/stats.json`` (the same structure as the local engine's).
+(``gs://.../run.yaml``) and the output goes to a ``gs://`` folder. It ends as ``lingoloom run
+--engine beam`` does: shards, ``stats/``, the card with its plots and the manifest.
 
 Usage: ``python -m lingoloom.pipelines.engines.beam_main --config=gs://b/run.yaml --out=gs://b/out
 --runner=DataflowRunner --project=... --region=... --temp_location=gs://b/tmp``.
@@ -13,15 +13,12 @@ Usage: ``python -m lingoloom.pipelines.engines.beam_main --config=gs://b/run.yam
 from __future__ import annotations
 
 import argparse
-import json
 import logging
-import os
 from typing import Sequence
 
 import yaml
 from apache_beam.io.filesystems import FileSystems
 
-from lingoloom.pipelines.engines.beam_stages import is_remote
 from lingoloom.schemas.config import parse_run_config
 
 #: Template parameters (also declared in dataflow/flex-template.json).
@@ -34,20 +31,10 @@ def read_text(path: str) -> str:
         return handle.read().decode("utf-8")
 
 
-def write_stats_json(stats: dict, out: str) -> str:
-    """``<out>/stats/stats.json`` on any Beam filesystem."""
-    path = FileSystems.join(out, "stats", "stats.json")
-    ordered = {stage: dict(sorted(counts.items())) for stage, counts in sorted(stats.items())}
-    if not is_remote(path):
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-    with FileSystems.create(path) as handle:
-        handle.write((json.dumps(ordered, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    return path
-
-
 def main(argv: Sequence[str] | None = None) -> str:
     """Run the definition at ``--config`` into ``--out``; other arguments are Beam pipeline options."""
-    from lingoloom.pipelines.engines.beam import DATAFLOW_RUNNER, run_beam
+    from lingoloom.pipelines.engines.beam import DATAFLOW_RUNNER
+    from lingoloom.pipelines.run import execute
 
     parser = argparse.ArgumentParser(description="Run a lingoloom definition on Beam (Dataflow Flex Template entry).")
     parser.add_argument("--config", required=True, help="Run definition YAML (local path or gs://...).")
@@ -56,11 +43,10 @@ def main(argv: Sequence[str] | None = None) -> str:
     parser.add_argument("--workers", type=int, default=None, help="Worker processes for FnApiRunner.")
     args, pipeline_args = parser.parse_known_args(argv)
     config = parse_run_config(yaml.safe_load(read_text(args.config)), args.config)
-    stats = run_beam(config, args.out, runner=args.runner, workers=args.workers or config.engine.workers,
-                     pipeline_args=[*config.engine.pipeline_options, *pipeline_args])
-    path = write_stats_json(stats, args.out)
-    logging.getLogger(__name__).info("stats written to %s", path)
-    return path
+    outcome = execute(config, args.out, engine="beam", runner=args.runner, workers=args.workers,
+                      pipeline_args=[*config.engine.pipeline_options, *pipeline_args])
+    logging.getLogger(__name__).info("dataset, card and manifest written to %s", outcome.out_dir)
+    return str(outcome.manifest_path)
 
 
 if __name__ == "__main__":
