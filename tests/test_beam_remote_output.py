@@ -54,6 +54,9 @@ def runs(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         for name, value in fake_gcs.worker_environment(tmp / "gcs", tmp / "site").items():
             patch.setenv(name, value)
+        for stale in ("data/xxx_Latn/train-00007-of-00009.parquet", "mix/train-00003-of-00004.parquet", "stats/old.json"):
+            with FileSystems.create(f"{OUT}/{stale}") as handle:  # an earlier run's files: readers would glob them
+                handle.write(b"stale")
         remote = execute(config, OUT, engine="beam", runner="FnApiRunner", workers=2)
         objects = _objects(OUT)
     local = execute(config, tmp / "local", engine="local", workers=2, fresh=True)

@@ -38,7 +38,7 @@ from lingoloom.pipelines.sources.acquire import resolve_inputs
 from lingoloom.pipelines.sources.beam_io import ReadInputs
 from lingoloom.pipelines.sources.inputs import InputFile
 from lingoloom.pipelines.stats import RunStats
-from lingoloom.pipelines.storage import is_remote, join, local_path, output_uri
+from lingoloom.pipelines.storage import is_remote, join, output_uri
 from lingoloom.schemas.config import RunConfig, TableInput, WarcInput
 
 LOCAL_RUNNER = "FnApiRunner"
@@ -145,15 +145,17 @@ def build_pipeline(pipeline: beam.Pipeline, config: RunConfig, files: Sequence[I
 
 
 def _remove_stale_outputs(out_dir: str) -> None:
-    """An earlier run's published files in a local output folder (``data/``, ``mix/``, ``stats/``): this run
-    writes its own, and ``finalize`` publishes every report it finds under ``stats/``."""
+    """An earlier run's published files in the output folder, local or remote (``data/``, ``mix/``,
+    ``stats/``): this run writes its own, readers glob ``data/<lang>/*.parquet``, and ``finalize``
+    publishes every report it finds under ``stats/``."""
+    from apache_beam.io.filesystems import FileSystems
+
     from lingoloom.filters.balance.local import MIX_DIR
 
-    out = Path(local_path(out_dir))
-    for pattern in ("data/*/*.parquet", f"{MIX_DIR.as_posix()}/*.parquet", "stats/*"):
-        for path in out.glob(pattern):
-            if path.is_file():
-                path.unlink()
+    patterns = [join(out_dir, *pattern.split("/")) for pattern in ("data/*/*.parquet", f"{MIX_DIR.as_posix()}/*.parquet", "stats/*")]
+    stale = [meta.path for result in FileSystems.match(patterns) for meta in result.metadata_list]
+    if stale:
+        FileSystems.delete(stale)
 
 
 def run_beam(config: RunConfig, out_dir: str | Path, runner: str = LOCAL_RUNNER, workers: int = 2,
@@ -167,8 +169,7 @@ def run_beam(config: RunConfig, out_dir: str | Path, runner: str = LOCAL_RUNNER,
     work_dir = Path("runs") / config.name / "work" if is_remote(out) else Path(out) / "work"
     files = beam_input_files(config, work_dir)
     _check_reachable(files, out, runner)
-    if not is_remote(out):
-        _remove_stale_outputs(out)
+    _remove_stale_outputs(out)
     pipeline = beam.Pipeline(options=options)
     build_pipeline(pipeline, config, files, out)
     started = time.time()
