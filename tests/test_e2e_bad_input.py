@@ -6,6 +6,7 @@ import json
 import zlib
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from warc_factory import response_record_bytes
 
@@ -60,3 +61,22 @@ def test_bad_records_are_counted_and_the_run_completes(tmp_path: Path):
         assert reasons == counts.get("dropped", 0)
     assert [f.language for f in outcome.figures] == ["eng_Latn"]
     assert outcome.figures[0].documents == 1
+
+
+def test_lone_surrogates_from_jsonl_escapes_become_replacement_characters(tmp_path: Path):
+    """``"\\ud800"`` in a JSON string decodes to a character with no UTF-8 form; the run must not crash on it."""
+    text = " ".join(reversed(PARAGRAPHS))  # not an exact duplicate of the article once U+FFFD is normalised away
+    rows = [{"text": text.replace("rye flour", "rye \ud800 flour"), "url": "http://jsonl.test/a\udfff"},
+            {"html": ARTICLE.decode().replace("brass band", "brass \udc80 band"), "url": "http://jsonl.test/b"}]
+    (tmp_path / "text.jsonl").write_text(json.dumps(rows[0]) + "\n", encoding="utf-8")
+    (tmp_path / "html.jsonl").write_text(json.dumps(rows[1]) + "\n", encoding="utf-8")
+    config = parse_run_config({"name": "surrogates", "engine": {"workers": 1}, "dedup": {"minhash": {"enabled": False}},
+                               "inputs": [{"type": "jsonl", "paths": [str(tmp_path / "text.jsonl")]},
+                                          {"type": "jsonl", "paths": [str(tmp_path / "html.jsonl")], "content": "html",
+                                           "content_field": "html"}]})
+    outcome = execute(config, tmp_path / "out", workers=1)
+
+    assert [f.language for f in outcome.figures] == ["eng_Latn"]
+    texts = pq.read_table(tmp_path / "out" / "data" / "eng_Latn").column("text").to_pylist()
+    assert len(texts) == 2
+    assert any("rye \ufffd flour" in t for t in texts) and any("brass \ufffd band" in t for t in texts)

@@ -15,7 +15,7 @@ from lingoloom.pipelines.extract.evaluate import evaluate
 from lingoloom.pipelines.extract.gold import GoldPage, convert_folder, read_gold, write_gold
 from lingoloom.pipelines.extract.light_metadata import light_metadata
 
-from tests.test_extract_step import PARAGRAPHS, article_html
+from test_extract_step import PARAGRAPHS, article_html
 
 
 @pytest.fixture()

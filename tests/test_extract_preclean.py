@@ -9,7 +9,7 @@ from lingoloom.pipelines.extract.gold import newspaper4k, scrapinghub_aeb
 from lingoloom.pipelines.extract.charset import decode_body
 from lingoloom.pipelines.extract.preclean import discarded_tags, precleaned_tree, strip_raw_blocks
 from lingoloom.pipelines.extract.profiles import TrafilaturaProfile
-from tests.test_extract_step import PARAGRAPHS, article_html
+from test_extract_step import PARAGRAPHS, article_html
 
 
 def test_scripts_styles_and_comments_are_cut_json_ld_kept():

@@ -8,6 +8,7 @@ goes through the same extraction as a WARC body. One conversion function serves 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Callable, Iterator, Mapping
 
 import fsspec
@@ -17,6 +18,14 @@ from datatrove.data import Document
 from lingoloom.pipelines.urls import domain_and_tld
 
 DropCounter = Callable[[str], None]
+#: In a Python ``str`` every surrogate code point is unpaired (pairs decode to one character): JSON's
+#: ``"\\ud800"`` escapes produce them, and they have no UTF-8 form (fastText, heliport and Parquet all refuse them).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def utf8_safe(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD, as a UTF-8 decoder does with bytes it cannot read."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def table_row_to_document(row: Mapping[str, Any], spec, origin: str, index: int) -> Document | str:
@@ -27,14 +36,15 @@ def table_row_to_document(row: Mapping[str, Any], spec, origin: str, index: int)
     if not isinstance(content, (str, bytes)):
         return "content_not_text"
     url = row.get(spec.url_field) if spec.url_field else None
+    url = utf8_safe(url) if isinstance(url, str) else url
     metadata: dict[str, Any] = {"url": url, "source": spec.source, "_origin": origin}
     metadata["domain"], metadata["tld"] = domain_and_tld(url)
     doc_id = f"{origin}#{index}"
     if spec.content == "text":
-        text = content.decode("utf-8", errors="replace") if isinstance(content, bytes) else content
+        text = content.decode("utf-8", errors="replace") if isinstance(content, bytes) else utf8_safe(content)
         metadata["_is_extracted_text"] = True
         return Document(text=text, id=doc_id, metadata=metadata)
-    body = content.encode("utf-8") if isinstance(content, str) else content
+    body = utf8_safe(content).encode("utf-8") if isinstance(content, str) else content
     metadata.update({"_body": body, "_content_type": "text/html; charset=utf-8", "_http_headers": {}})
     return Document(text="", id=doc_id, metadata=metadata)
 
