@@ -67,9 +67,13 @@ class FastTextIdentifier(Identifier):
         return self._loaded_model
 
     def predict(self, texts: Sequence[str], k: int = 3) -> list[Prediction]:
-        # what fastText's `predict(list)` does, minus its per-text newline check: the texts are
-        # flattened here, and each ends with the newline fastText reads as its end-of-sentence token
-        lines = [text.replace("\n", " ") + "\n" for text in texts]
+        # what fastText's `predict(list)` does, minus its per-text newline check: each text ends with
+        # the newline fastText reads as its end-of-sentence token, inner newlines (when the batch has
+        # any: one C-speed search) become spaces
+        if "\n" in "".join(texts):
+            lines = [text.replace("\n", " ") + "\n" for text in texts]
+        else:
+            lines = [text + "\n" for text in texts]
         raw_labels, raw_scores = self.fasttext_model.f.multilinePredict(lines, k, 0.0, "strict")
         if not raw_labels:
             return []
@@ -84,6 +88,8 @@ class FastTextIdentifier(Identifier):
         flat = np.concatenate(raw_scores)
         scores = np.minimum(flat, 1.0).tolist() if flat.size and flat.max() >= 1.0 else flat.tolist()
         pairs = list(zip(map(canonical, chain.from_iterable(raw_labels)), scores))
+        if len(pairs) == k * len(raw_labels):  # k labels for every text (never more): fixed-width cuts
+            return [pairs[start : start + k] for start in range(0, len(pairs), k)]
         offsets = [0, *accumulate(map(len, raw_labels))]
         return [pairs[start:end] for start, end in zip(offsets, offsets[1:])]
 

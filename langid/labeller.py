@@ -28,8 +28,8 @@ from lingoloom.langid.identifiers import build_primary, build_secondary
 from lingoloom.langid.labels import UNKNOWN
 from lingoloom.langid.mixed import aggregate, segments
 from lingoloom.langid.prepare import prepare_texts
-from lingoloom.langid.refine import refine_with_script
-from lingoloom.langid.scripts import ScriptProfile, detect_scripts
+from lingoloom.langid.refine import refine_batch
+from lingoloom.langid.scripts import ScriptColumns, script_columns
 from lingoloom.schemas.langid import LangIdSettings
 
 
@@ -72,48 +72,57 @@ class Labeller:
         """Name, path, checksum and licence of every model used (for the manifest and the card)."""
         return [self.primary.info()] + ([self.secondary.info()] if self.secondary is not None else [])
 
-    def _refine(self, predictions: list[Prediction], profiles: Sequence[ScriptProfile]) -> list[tuple[Prediction, str | None]]:
+    def _refine(self, predictions: list[Prediction], columns: ScriptColumns) -> tuple[list[Prediction], list[str | None]]:
         if not self.settings.script_refinement:
-            return [(p, None) for p in predictions]
-        min_share = self.settings.script_min_share
-        return [refine_with_script(p, prof, min_share) for p, prof in zip(predictions, profiles)]
+            return predictions, [None] * len(predictions)
+        return refine_batch(predictions, columns, self.settings.script_min_share)
 
     def _identify(
-        self, texts: Sequence[str], profiles: Sequence[ScriptProfile]
-    ) -> tuple[list[tuple[Prediction, str | None]], list[Decision] | None]:
-        """Each text's prediction with the script action taken on it, and the ensemble's decisions (if any)."""
+        self, texts: Sequence[str], columns: ScriptColumns
+    ) -> tuple[list[Prediction], list[str | None], list[Decision] | None]:
+        """Each text's prediction, the script action taken on it, and the ensemble's decisions (if any)."""
         k = self.settings.top_k
-        first = self._refine(self.primary.predict(texts, k), profiles)
+        first, actions = self._refine(self.primary.predict(texts, k), columns)
         if self.ensemble is None:
-            return first, None
-        second = self._refine(self.secondary.predict(texts, k), profiles)
-        decisions = [self.ensemble.decide(a, b, profile) for (a, _), (b, _), profile in zip(first, second, profiles)]
-        kept = [(_keep_opinions(d.prediction, d.opinions, k), action) for d, (_, action) in zip(decisions, first)]
-        return kept, decisions
+            return first, actions, None
+        second, _ = self._refine(self.secondary.predict(texts, k), columns)
+        decisions = list(map(self.ensemble.decide, first, second, columns.profiles()))
+        kept = [_keep_opinions(d.prediction, d.opinions, k) for d in decisions]
+        return kept, actions, decisions
 
     def label(self, texts: Sequence[str]) -> list[LangResult]:
         """One :class:`LangResult` per text, in order."""
         samples = prepare_texts(texts, self.settings.max_chars)
-        profiles = detect_scripts(samples)
-        results: list[LangResult | None] = [None] * len(texts)
-        todo = []
-        for index, profile in enumerate(profiles):
-            if profile.letters == 0:
-                results[index] = LangResult(UNKNOWN, 0.0, [], empty=True, script=profile.script)
-            else:
-                todo.append(index)
-        if len(todo) < len(texts):
-            samples, profiles = [samples[i] for i in todo], [profiles[i] for i in todo]
-        labelled, decisions = self._identify(samples, profiles) if todo else ([], None)
-        for index, (prediction, action), profile, decision in zip(todo, labelled, profiles, decisions or repeat(None)):
-            language, score = prediction[0]
-            results[index] = LangResult(language, float(score), prediction, False, False, profile.script, profile.share, action)
-            if decision is not None:
-                results[index].ensemble_rule = decision.rule
-                results[index].disagreement = decision.disagreement
-                results[index].opinions = decision.opinions
+        columns = script_columns(samples)
+        if samples and min(columns.letters) == 0:  # texts with no letters left: empty results
+            return self._label_some(samples, columns)
+        return self._label_all(samples, columns)
+
+    def _label_some(self, samples: list[str], columns: ScriptColumns) -> list[LangResult]:
+        todo = [i for i, n in enumerate(columns.letters) if n]
+        labelled = iter(self._label_all([samples[i] for i in todo], columns.take(todo)))
+        return [
+            next(labelled) if n else LangResult(UNKNOWN, 0.0, [], empty=True, script=script)
+            for script, n in zip(columns.scripts, columns.letters)
+        ]
+
+    def _label_all(self, samples: list[str], columns: ScriptColumns) -> list[LangResult]:
+        """Results of texts that all have letters."""
+        if not samples:
+            return []
+        predictions, actions, decisions = self._identify(samples, columns)
+        languages, scores = zip(*[prediction[0] for prediction in predictions])
+        false = repeat(False)
+        results = list(map(
+            LangResult, languages, map(float, scores), predictions, false, false, columns.scripts, columns.shares, actions
+        ))
+        if decisions is not None:
+            for result, decision in zip(results, decisions):
+                result.ensemble_rule = decision.rule
+                result.disagreement = decision.disagreement
+                result.opinions = decision.opinions
         if self.settings.mixed:
-            self._apply_mixture(samples, [results[i] for i in todo])
+            self._apply_mixture(samples, results)
         return results
 
     def _apply_mixture(self, samples: list[str], results: list[LangResult]) -> None:
@@ -125,12 +134,12 @@ class Labeller:
         flat = [segment for i in owners for segment in parts[i]]
         if not flat:
             return
-        labelled, _ = self._identify(flat, detect_scripts(flat))
+        labelled, _, _ = self._identify(flat, script_columns(flat))
         offset = 0
         min_share = self.settings.mixed_min_share
         for i in owners:
             n = len(parts[i])
-            mixture = aggregate(parts[i], [prediction for prediction, _ in labelled[offset : offset + n]])
+            mixture = aggregate(parts[i], labelled[offset : offset + n])
             offset += n
             if not mixture.is_mixed(min_share):
                 continue

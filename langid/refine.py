@@ -18,10 +18,11 @@ to a prediction list given the text's :class:`~lingoloom.langid.scripts.ScriptPr
 from __future__ import annotations
 
 from functools import cache
+from typing import Sequence
 
 from lingoloom.langid.backend import Prediction
 from lingoloom.langid.labels import UNKNOWN, UNKNOWN_SCRIPT, split_label, with_script
-from lingoloom.langid.scripts import ScriptProfile
+from lingoloom.langid.scripts import ScriptColumns, ScriptProfile
 
 _HAN = frozenset({"Hans", "Hant"})
 _CHINESE = frozenset({"cmn", "yue", "lzh", "wuu", "hak", "nan", "gan", "hsn", "cjy", "cpx", "czh", "mnp", "cdo"})
@@ -71,10 +72,34 @@ def refine_with_script(prediction: Prediction, profile: ScriptProfile, min_share
     """
     if not prediction or profile.letters == 0:
         return prediction, None
+    return _refine(prediction, profile.script, profile.share, min_share)
+
+
+def refine_batch(
+    predictions: list[Prediction], columns: ScriptColumns, min_share: float = 0.5
+) -> tuple[list[Prediction], list[str | None]]:
+    """:func:`refine_with_script` of each prediction of a batch, given the texts' scripts
+    (:class:`~lingoloom.langid.scripts.ScriptColumns`), as two lists: predictions and actions.
+
+    Most predictions already name the text's script: one cached look-up per text sets them aside.
+    """
+    actions: list[str | None] = [None] * len(predictions)
+    split, scripts = _split, columns.scripts
+    todo = [
+        i for i, (prediction, script) in enumerate(zip(predictions, scripts))
+        if prediction and split(prediction[0][0])[1] != script and columns.letters[i]
+    ]
+    if todo:
+        predictions = list(predictions)
+        for i in todo:
+            predictions[i], actions[i] = _refine(predictions[i], scripts[i], columns.shares[i], min_share)
+    return predictions, actions
+
+
+def _refine(prediction: Prediction, text_script: str, share: float, min_share: float) -> tuple[Prediction, str | None]:
     top, score = prediction[0]
     language, script = _split(top)
-    text_script = profile.script
-    if language == UNKNOWN or _matches(script, text_script) or profile.share < min_share:
+    if language == UNKNOWN or _matches(script, text_script) or share < min_share:
         return prediction, None
     if script in _HAN and text_script in _HAN and language in _CHINESE:
         relabel = True

@@ -277,10 +277,54 @@ _CODES = [UNDETERMINED, *_SCRIPTS]
 _BLOCK_BIT = np.array([1 << list(_BLOCKS).index(code) if code in _BLOCKS else 0 for code in _CODES], np.uint8)
 #: Scripts a single-script text needs :func:`_profile`'s compound rules for (Han, kana).
 _COMPOUND = np.array([code in ("Hani", "Hira", "Kana") for code in _CODES])
+_CODE_ARRAY = np.array(_CODES, dtype=object)
 
 
 def detect_scripts(texts: Sequence[str]) -> list[ScriptProfile]:
-    """:func:`detect_script` of each text, computed for the whole batch at once.
+    """:func:`detect_script` of each text, computed for the whole batch at once (see :func:`script_columns`)."""
+    return script_columns(texts).profiles()
+
+
+@dataclass(slots=True)
+class ScriptColumns:
+    """The :class:`ScriptProfile` of each text of a batch, as parallel columns.
+
+    Most texts of a batch are written in one script with no compound rule: their profile is
+    ``(script, 1.0, letters, {script: letters})``, so only the columns the labeller reads (script,
+    share, letters) are stored for them, and whole profiles (``others``) only for the rest; a
+    :class:`ScriptProfile` per text is built when a consumer asks for it (:meth:`profiles`).
+    """
+
+    scripts: list[str]
+    shares: list[float]
+    letters: list[int]
+    others: dict[int, ScriptProfile]
+
+    def set(self, index: int, profile: ScriptProfile) -> None:
+        """Record the whole ``profile`` of the text at ``index``."""
+        self.scripts[index], self.shares[index], self.letters[index] = profile.script, profile.share, profile.letters
+        self.others[index] = profile
+
+    def profiles(self) -> list[ScriptProfile]:
+        """One :class:`ScriptProfile` per text, in order."""
+        profiles = [ScriptProfile(script, 1.0, n, {script: n}) for script, n in zip(self.scripts, self.letters)]
+        for index, profile in self.others.items():
+            profiles[index] = profile
+        return profiles
+
+    def take(self, indices: Sequence[int]) -> ScriptColumns:
+        """The columns of the texts at ``indices``, in that order."""
+        position = {index: new for new, index in enumerate(indices)}
+        return ScriptColumns(
+            [self.scripts[i] for i in indices],
+            [self.shares[i] for i in indices],
+            [self.letters[i] for i in indices],
+            {position[i]: profile for i, profile in self.others.items() if i in position},
+        )
+
+
+def script_columns(texts: Sequence[str]) -> ScriptColumns:
+    """:func:`detect_script` of each text as :class:`ScriptColumns`, computed for the whole batch at once.
 
     Short texts make a per-text scan cost as much as the language model's prediction, so the batch
     is joined into one array of code points, each looked up once in :func:`_facts`, and every
@@ -291,7 +335,7 @@ def detect_scripts(texts: Sequence[str]) -> list[ScriptProfile]:
     """
     n = len(texts)
     if n == 0:
-        return []
+        return ScriptColumns([], [], [], {})
     windows = [text if len(text) <= MAX_SCRIPT_CHARS else _script_window(text) for text in texts]
     lengths = np.fromiter(map(len, windows), np.int64, n)
     ends = np.cumsum(lengths)
@@ -333,37 +377,42 @@ def detect_scripts(texts: Sequence[str]) -> list[ScriptProfile]:
     single = (script > 0) & (in_blocks | no_other) & ~own_path
     empty = ~has_first & ~own_path
     mixed = ~(single | empty | own_path)  # script_counts' translation path
-    codes, counts = script.tolist(), letters.tolist()
-    # most texts: one script, no compound rule; built in one pass, the others replaced below
-    profiles = [ScriptProfile(_CODES[code], 1.0, count, {_CODES[code]: count}) for code, count in zip(codes, counts)]
+    columns = ScriptColumns(_CODE_ARRAY[script].tolist(), [1.0] * n, letters.tolist(), {})
     simple = single & ~_COMPOUND[script]
     if simple.all():
-        return profiles
-    letters_of = _letters_per_script(facts[:-1, _COL_LETTER_SCRIPT], lengths, mixed)
-    # Simplified-only and Traditional-only characters of each text, for the Han rule of _profile
-    han = list(zip(
-        np.add.reduceat((flags & _SIMPLIFIED_ONLY) > 0, starts, dtype=np.int64).tolist(),
-        np.add.reduceat((flags & _TRADITIONAL_ONLY) > 0, starts, dtype=np.int64).tolist(),
-    ))
+        return columns
+    codes, counts = script.tolist(), columns.letters
+    detailed = np.flatnonzero(~simple & (single | mixed)).tolist()
+    letters_of, han = _details([windows[i] for i in detailed])
+    details = dict(zip(detailed, zip(letters_of, han)))
     for i in np.flatnonzero(~simple).tolist():
         if single[i]:
-            profiles[i] = _profile(windows[i], {_CODES[codes[i]]: counts[i]}, han[i])
+            profile = _profile(windows[i], {_CODES[codes[i]]: counts[i]}, details[i][1])
         elif empty[i]:
-            profiles[i] = ScriptProfile(UNDETERMINED, 0.0, 0, {})
+            profile = ScriptProfile(UNDETERMINED, 0.0, 0, {})
         elif mixed[i]:
-            profiles[i] = _profile(windows[i], letters_of[i], han[i])
+            profile = _profile(windows[i], *details[i])
         else:
-            profiles[i] = detect_script(texts[i])
-    return profiles
+            profile = detect_script(texts[i])
+        columns.set(i, profile)
+    return columns
 
 
-def _letters_per_script(letter_scripts: np.ndarray, lengths: np.ndarray, selected: np.ndarray) -> dict[int, dict[str, int]]:
-    """Letters per script of the ``selected`` texts, as :func:`script_counts`' translation path counts them."""
-    if not selected.any():
-        return {}
-    n = len(lengths)
+def _details(windows: list[str]) -> tuple[list[dict[str, int]], list[tuple[int, int]]]:
+    """Letters per script of each of ``windows``, as :func:`script_counts`' translation path counts
+    them, and its Simplified-only and Traditional-only characters (for the Han rule of
+    :func:`_profile`): one pass over these texts only (the few a batch needs them for)."""
+    if not windows:
+        return [], []
+    n = len(windows)
+    lengths = np.fromiter(map(len, windows), np.int64, n)
+    codepoints = np.frombuffer("".join(windows).encode("utf-32-le", "surrogatepass"), np.uint32)
+    facts = _facts()[0].view(np.uint32).ravel().take(codepoints, mode="clip").view(np.uint8).reshape(-1, 4)
     owner = np.repeat(np.arange(n), lengths)
-    keep = selected[owner] & (letter_scripts > 0)
-    table = np.bincount(owner[keep] * len(_CODES) + letter_scripts[keep], minlength=n * len(_CODES))
-    rows = table.reshape(n, len(_CODES))[selected].tolist()
-    return {i: {_CODES[j]: c for j, c in enumerate(row) if c} for i, row in zip(np.flatnonzero(selected).tolist(), rows)}
+    width = len(_CODES)
+    rows = np.bincount(owner * width + facts[:, _COL_LETTER_SCRIPT], minlength=n * width).reshape(n, width)
+    flags = facts[:, _COL_FLAGS]
+    simplified = np.bincount(owner, (flags & _SIMPLIFIED_ONLY) > 0, n).astype(np.int64).tolist()
+    traditional = np.bincount(owner, (flags & _TRADITIONAL_ONLY) > 0, n).astype(np.int64).tolist()
+    letters = [{_CODES[j]: c for j, c in enumerate(row) if c and j} for row in rows.tolist()]
+    return letters, list(zip(simplified, traditional))
