@@ -82,6 +82,11 @@ def test_batched_preparation_equals_per_text_preparation() -> None:
     assert prepare_texts([None, ""], 2000) == ["", ""]
 
 
+def test_url_markers_split_between_two_texts_count_for_neither() -> None:
+    texts = ["see ww", "w.example", "http:", "//example", "WW", "W.X", "", "www.x and words", "a WWW.B c", "ftp://x"]
+    assert prepare_texts(texts, 2000) == [prepare_text(text, 2000) for text in texts]
+
+
 _ALPHABET = st.sampled_from(
     list("abcXYZ éüøßµªº ʻ ЖжЯ ΩαΒ אב عربـ हि 汉字这們 かなカナ 한국 ᏣᎳ 0123٣ .,:/-@<>&#*_=|\n\t\u00a0\u3000•→")
     + ["😀", "\U00020000", "\U00030001", "www.", "://", "&amp;", "\ud800"]
@@ -111,8 +116,10 @@ def _straightforward_predict(identifier: FastTextIdentifier, text: str, k: int):
 
 def test_batched_predictions_equal_one_text_predictions(lid176: FastTextIdentifier) -> None:
     texts = [prepare_text(text, 2000) for text in ENCODABLE] + ["Bonjour à tous", "a\nb"]
-    for k in (1, 3):
-        assert lid176.predict(texts, k) == [_straightforward_predict(lid176, text, k) for text in texts]
+    single_lines = [text for text in texts if "\n" not in text]  # the batch path that has nothing to flatten
+    for batch in (texts, single_lines):
+        for k in (1, 3):
+            assert lid176.predict(batch, k) == [_straightforward_predict(lid176, text, k) for text in batch]
 
 
 def _straightforward_label(labeller: Labeller, text: str) -> LangResult:
