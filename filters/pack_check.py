@@ -16,7 +16,7 @@ from pathlib import Path
 from datatrove.data import Document
 
 from lingoloom.filters.packs import PackError, load_pack_file
-from lingoloom.filters.tokenize import ScriptTokenizer, tokenizer_for_pack, tokenizer_name
+from lingoloom.filters.tokenize import ScriptTokenizer, keeps_whole, tokenizer_for_pack, tokenizer_name
 from lingoloom.schemas.language_pack import LanguagePack
 
 #: (field path, low, high): values outside are almost certainly a mistake.
@@ -83,7 +83,7 @@ def check_pack(path: Path) -> CheckResult:
         if value is not None and value and not low <= value <= high:
             result.problems.append(f"{dotted} = {value} is outside the plausible range [{low}, {high}]")
 
-    split = [w for w in pack.stopwords if tokenizer.word_tokenize(w) != [w]]
+    split = [w for w in pack.stopwords if not keeps_whole(tokenizer, w)]
     if split:
         result.problems.append(
             f"{len(split)} stopwords are not single tokens for this tokenizer and can never match: {split[:5]}"

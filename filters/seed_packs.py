@@ -126,14 +126,15 @@ NOTES = {
     "fil_Latn": "What lid.176's 'tl' normalises to. Numbers from FineWeb-2's fil_Latn.",
     "tel_Telu": "FineWeb-2's Telugu stopwords are dominated by village-article words (గ్రామం 'village', కేంద్రం "
     "'centre', దూరంలో 'at a distance'); formal prose (the UDHR) holds only one of them, so one is required.",
-    "kor_Hang": "Script tokenizer, one token per Hangul syllable block. FineWeb-2 measured Korean with datatrove's "
-    "KiwiTokenizer (Kiwi morphemes), so its stopwords are particles and endings (는, 을, 했); syllables find"
-    " them (UDHR: 16, Kiwi 18; FineWeb-2's two-syllable 에서 and 으로 are left out: never one token), space-"
-    "separated eojeols do not (2), which would drop Korean prose for too few stopwords. Kiwi itself is "
-    "not used: kiwipiepy (Apache-2.0, abi3 wheel) needs kiwipiepy_model (Apache-2.0), an 88 MB source "
-    "package with no wheel, and datatrove's default Kiwi model type (sbg) is not in it. Mean word length "
-    "is about 1 for syllables (the 1-6 bounds still hold); repetition fractions run higher than Kiwi's "
-    "(UDHR duplicated 5-grams 0.17 vs 0.11, threshold 0.20).",
+    "kor_Hang": "Kiwi morphemes (kiwipiepy, Apache-2.0, abi3 wheel; its model package kiwipiepy_model, Apache-2.0, "
+    "is a data-only source package: installs without compiling, nothing downloaded at run time), as "
+    "FineWeb-2 measured Korean, so its thresholds apply unchanged and so do its stopwords (particles and "
+    "endings: 는, 을, 에서, 했), except 으로, which Kiwi reads as 으 + 로 when it stands alone (the pack check "
+    "tokenizes each stopword alone). Words are the text each morpheme covers, as in datatrove "
+    "(했다 -> 했 했 다). datatrove's KiwiTokenizer itself is not used as is: it asks for Kiwi's 'sbg' "
+    "model, which kiwipiepy_model has not shipped since 0.22; ours is the same tokenizer with Kiwi's "
+    "default model (CoNg). "
+    "Without kiwipiepy the script tokenizer (one token per Hangul syllable) takes over with a warning.",
 }
 
 def _visible(word: str) -> bool:
@@ -149,8 +150,9 @@ def _stopwords_for(tokenizer, words: list[str]) -> list[str]:
             tokens = tokenizer.word_tokenize(word)
         except Exception:  # a tokenizer that fails on a single word cannot match it either
             continue
-        if len(tokens) == 1 and _visible(tokens[0]) and not PUNCTUATION_SET.issuperset(tokens[0]) and tokens[0] not in kept:
-            kept.append(tokens[0])
+        token = tokens[0] if len(set(tokens)) == 1 else ""  # Kiwi: 했 -> 했 했 (one per morpheme) is whole
+        if token and _visible(token) and not PUNCTUATION_SET.issuperset(token) and token not in kept:
+            kept.append(token)
     return kept
 
 

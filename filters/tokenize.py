@@ -9,16 +9,17 @@ Resolution order for a language pack:
 
 1. ``datatrove``: datatrove's own word tokenizer for the language (spaCy blank pipelines,
    jieba, SudachiPy, pythainlp, laonlp, khmer-nltk, indic-nlp ... installed from PyPI and used
-   without any download), so thresholds taken from FineWeb-2 mean what they meant there;
+   without any download), so thresholds taken from FineWeb-2 mean what they meant there.
+   Korean gets :class:`KiwiTokenizer`, datatrove's Kiwi tokenizer with Kiwi's default model:
+   datatrove asks for the ``sbg`` model, which the ``kiwipiepy_model`` package no longer ships;
 2. ``script``: :class:`ScriptTokenizer`, a dependency-free segmenter by Unicode script:
    one token per Han/Kana character and per Hangul syllable block, syllables for Tibetan
    (tsheg) and Burmese (syllable rule), grapheme clusters for Thai/Lao/Khmer, letter/number
-   runs elsewhere, punctuation as separate tokens (as spaCy does). Korean, Burmese and Tibetan
-   use it by choice: their datatrove tokenizers need a model that is not in a wheel (Kiwi),
-   a second fastText distribution (pyidaungsu) or a download at run time (botok); see
-   CONTRIBUTING.md. Hangul syllables, not eojeols, because FineWeb-2 measured Korean in Kiwi
-   morphemes (its stopwords are particles and endings such as 는, 을, 했): syllables find those,
-   space-separated eojeols do not.
+   runs elsewhere, punctuation as separate tokens (as spaCy does). Burmese and Tibetan use it
+   by choice: their datatrove tokenizers need a second fastText distribution (pyidaungsu) or
+   a download at run time (botok); see CONTRIBUTING.md. Korean falls back to it when kiwipiepy
+   is missing: Hangul syllables, not eojeols, find FineWeb-2's Korean stopwords (Kiwi
+   morphemes: particles and endings such as 는, 을, 했), space-separated eojeols do not.
 
 A tokenizer that cannot load or fails on its probe text is replaced by ``script`` with a
 warning, so a missing optional package degrades the measurement, never crashes the run.
@@ -31,6 +32,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
 import regex
+from datatrove.utils.word_tokenizers import KiwiTokenizer as DatatroveKiwiTokenizer
 from datatrove.utils.word_tokenizers import WhitespaceTokenizer as DatatroveWhitespaceTokenizer
 from loguru import logger
 
@@ -103,6 +105,26 @@ class ScriptTokenizer(DatatroveWhitespaceTokenizer):
         return tokens
 
 
+class KiwiTokenizer(DatatroveKiwiTokenizer):
+    """Korean morphemes from Kiwi (kiwipiepy), as FineWeb-2 measured Korean.
+
+    datatrove's tokenizer (its long-number preprocessing, surface spans as words, Kiwi's sentence
+    splitter) with Kiwi's default model from ``kiwipiepy_model`` instead of datatrove's ``sbg``,
+    which that package no longer ships. Words are the text each morpheme covers, as in datatrove:
+    a contracted syllable is one word per morpheme (했다 -> 했 했 다: 하 + 었 + 다), which is how
+    FineWeb-2's Korean stopwords (했, 한) were counted. The model loads on first use (a few seconds,
+    about 0.5 GB), once per process since :func:`get_tokenizer` keeps one instance.
+    """
+
+    name = "kiwi"
+
+    def __init__(self) -> None:
+        super().__init__(model_type=None)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_tokenizer": None}
+
+
 class WhitespaceTokenizer:
     """Split on whitespace only (useful for scripts that separate words and where punctuation is rare)."""
 
@@ -119,6 +141,8 @@ def _datatrove_tokenizer(language: str) -> WordTokenizer:
     from datatrove.utils.word_tokenizers import SpaCyTokenizer, load_word_tokenizer
 
     tokenizer = load_word_tokenizer(language)
+    if type(tokenizer) is DatatroveKiwiTokenizer:
+        return KiwiTokenizer()
     if type(tokenizer) is SpaCyTokenizer and tokenizer.language != "ja":  # ja: datatrove chunks long texts
         return FastSpacyTokenizer(tokenizer)
     return tokenizer
@@ -165,6 +189,16 @@ def tokenizer_for_pack(pack: "LanguagePack", label: str | None = None) -> WordTo
 def script_tokenizer() -> ScriptTokenizer:
     """The shared script-based tokenizer."""
     return ScriptTokenizer()
+
+
+def keeps_whole(tokenizer: WordTokenizer, word: str) -> bool:
+    """Whether ``tokenizer`` yields ``word`` as a word of its own, so a stopword list can match it.
+
+    Kiwi yields a contracted syllable once per morpheme it holds (했 -> 했 했: 하 + 었), so a
+    word repeated whole counts too.
+    """
+    tokens = tokenizer.word_tokenize(word)
+    return bool(tokens) and all(token == word for token in tokens)
 
 
 def tokenizer_name(tokenizer: WordTokenizer) -> str:
