@@ -8,7 +8,7 @@ the model's label (see :mod:`lingoloom.langid.refine`).
 
 Counting runs at C speed: ``str.translate`` maps each letter to one symbol per script (the table
 fills itself on first sight of a code point) and deletes everything else, then ``str.count``; a
-batch of texts (:func:`detect_scripts`, what the labeller uses) is read in one pass over a numpy
+batch of texts (:func:`script_columns`, what the labeller uses, or :func:`detect_scripts`) is read in one pass over a numpy
 table of per-code-point facts, with the same rules and the same answers. Characters of the Common and Inherited scripts (digits, punctuation,
 combining marks) do not vote. Three compound scripts are resolved the way ISO 15924 labels
 languages: Han + kana -> ``Jpan`` (Japanese), Hangul (+ Han) -> ``Hang`` (Korean), and plain Han
