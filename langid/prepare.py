@@ -18,6 +18,8 @@ from typing import Sequence
 
 import numpy as np
 
+from lingoloom.langid.scan import ACTED, URL_MARK, scan_noisy
+
 _URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _TAG = re.compile(r"<[^<>\n]{0,200}>|&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,10});")
@@ -32,27 +34,6 @@ _NUMBER_OR_MARKUP = re.compile(f"{_NUMBER_OR_MARKUP_CHAR}{_NUMBER_OR_MARKUP_CHAR
 
 def _may_hold_url(text: str) -> bool:
     return "://" in text or "www." in text or "WWW." in text
-
-
-def _url_holders(codepoints: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Per text (its code points at ``starts`` in ``codepoints``): is :func:`_may_hold_url` true?
-    Two comparisons over the whole batch find the candidate ``:`` and ``.``; the few candidates are
-    checked for ``://``, ``www.`` and ``WWW.`` lying inside one text (a substring search for three
-    markers in a joined non-ASCII batch costs several times more)."""
-    colons = np.flatnonzero(codepoints[:-2] == 0x3A)
-    colons = colons[(codepoints[colons + 1] == 0x2F) & (codepoints[colons + 2] == 0x2F)]
-    dots = np.flatnonzero(codepoints == 0x2E)
-    dots = dots[dots >= 3]
-    before = [codepoints[dots - back] for back in (1, 2, 3)]
-    lower = (before[0] == 0x77) & (before[1] == 0x77) & (before[2] == 0x77)
-    upper = (before[0] == 0x57) & (before[1] == 0x57) & (before[2] == 0x57)
-    dots = dots[lower | upper]
-    begins, ends = np.concatenate([colons, dots - 3]), np.concatenate([colons + 3, dots + 1])
-    holders = np.zeros(len(starts), bool)
-    if len(begins):
-        owners = np.searchsorted(starts, begins, side="right") - 1
-        holders[owners[ends <= starts[owners] + lengths[owners]]] = True
-    return holders
 
 
 def clean_text(text: str) -> str:
@@ -104,22 +85,25 @@ def prepare_text(text: str, max_chars: int) -> str:
     return clean_text(sample_text(text, int(max_chars * 1.2)))
 
 
-#: Code points below this have their own entry in :func:`_acted_on`'s table; the last entry (False)
+#: Code points below this have their own entry in :func:`_acted_on`'s table; the last entry (0)
 #: stands for all the others (no digit or markup symbol lies past it).
 _TABLE_SIZE = 0x30000
 _acted_on_table: np.ndarray | None = None
 
 
 def _acted_on() -> np.ndarray:
-    """Per code point: does :func:`clean_text` do more than strip a text holding it? True for digits
-    and markup symbols (:data:`_NUMBER_OR_MARKUP_CHAR`), newlines and the markers its other
-    patterns need (``@``, ``<``, ``&``). Built once per process from the patterns themselves."""
+    """Per code point: does :func:`clean_text` do more than strip a text holding it?
+    :data:`~lingoloom.langid.scan.ACTED` for digits and markup symbols (:data:`_NUMBER_OR_MARKUP_CHAR`),
+    newlines and the markers its other patterns need (``@``, ``<``, ``&``);
+    :data:`~lingoloom.langid.scan.URL_MARK` for ``:`` and ``.``, where a URL marker may lie (see
+    :func:`_may_hold_url`). Built once per process from the patterns themselves."""
     global _acted_on_table
     if _acted_on_table is None:
         every = "".join(map(chr, range(_TABLE_SIZE)))
-        table = np.zeros(_TABLE_SIZE + 1, bool)
+        table = np.zeros(_TABLE_SIZE + 1, np.uint8)
+        table[[ord(":"), ord(".")]] = URL_MARK
         for match in re.finditer(f"{_NUMBER_OR_MARKUP_CHAR}+|[@<&\n]+", every):
-            table[match.start() : match.end()] = True
+            table[match.start() : match.end()] = ACTED
         _acted_on_table = table
     return _acted_on_table
 
@@ -128,19 +112,17 @@ def prepare_texts(texts: Sequence[str | None], max_chars: int) -> list[str]:
     """:func:`prepare_text` of each text of a batch (a missing text is empty).
 
     Most short texts (lines, titles, captions) hold nothing that cleaning removes, yet scanning each
-    of them for :data:`_NUMBER_OR_MARKUP` costs more than the rest of its preparation. One table
-    look-up per character over the whole batch finds them; they are only stripped (unless they hold
-    a URL marker, see :func:`_url_holders`), which is what :func:`clean_text` returns for them.
+    of them for :data:`_NUMBER_OR_MARKUP` costs more than the rest of its preparation. One compiled
+    pass over the batch (:func:`~lingoloom.langid.scan.scan_noisy`: a table look-up per character,
+    and the URL markers :func:`_may_hold_url` looks for) finds them; they are only stripped, which
+    is what :func:`clean_text` returns for them.
     """
     bound = int(max_chars * 1.2)
     samples = [text if text and len(text) <= bound else sample_text(text or "", bound) for text in texts]
     if not samples:
         return []
     lengths = np.fromiter(map(len, samples), np.int64, len(samples))
-    starts = np.cumsum(lengths) - lengths
-    # a trailing NUL (acted on by nothing) closes the last text's segment
-    joined = "".join(samples)
-    codepoints = np.frombuffer((joined + "\x00").encode("utf-32-le", "surrogatepass"), np.uint32)
-    acted = _acted_on().take(codepoints, mode="clip")
-    noisy = (np.logical_or.reduceat(acted, starts) & (lengths > 0) | _url_holders(codepoints, starts, lengths)).tolist()
+    ends = np.cumsum(lengths)
+    codepoints = np.frombuffer("".join(samples).encode("utf-32-le", "surrogatepass"), np.uint32)
+    noisy = scan_noisy(codepoints, ends - lengths, ends, _acted_on()).tolist()
     return [clean_text(s) if flag else s.strip() for s, flag in zip(samples, noisy)]

@@ -8,9 +8,10 @@ the model's label (see :mod:`lingoloom.langid.refine`).
 
 Counting runs at C speed: ``str.translate`` maps each letter to one symbol per script (the table
 fills itself on first sight of a code point) and deletes everything else, then ``str.count``; a
-batch of texts (:func:`script_columns`, what the labeller uses, or :func:`detect_scripts`) is read in one pass over a numpy
-table of per-code-point facts, with the same rules and the same answers. Characters of the Common and Inherited scripts (digits, punctuation,
-combining marks) do not vote. Three compound scripts are resolved the way ISO 15924 labels
+batch of texts (:func:`script_columns`, what the labeller uses, or :func:`detect_scripts`) is read
+once by a compiled kernel (:mod:`lingoloom.langid.scan`) over a table of per-code-point facts, with
+the same rules and the same answers. Characters of the Common and Inherited scripts (digits,
+punctuation, combining marks) do not vote. Three compound scripts are resolved the way ISO 15924 labels
 languages: Han + kana -> ``Jpan`` (Japanese), Hangul (+ Han) -> ``Hang`` (Korean), and plain Han
 -> ``Hans`` or ``Hant`` by counting characters that exist in only one of the two standards
 (``Hani`` when the text has none of them).
@@ -25,6 +26,8 @@ from typing import Sequence
 
 import numpy as np
 import regex
+
+from lingoloom.langid.scan import COMPOUND, EMPTY, MIXED, scan_scripts
 
 UNDETERMINED = "Zyyy"
 
@@ -327,11 +330,11 @@ def script_columns(texts: Sequence[str]) -> ScriptColumns:
     """:func:`detect_script` of each text as :class:`ScriptColumns`, computed for the whole batch at once.
 
     Short texts make a per-text scan cost as much as the language model's prediction, so the batch
-    is joined into one array of code points, each looked up once in :func:`_facts`, and every
-    decision of :func:`script_counts` is taken with segmented sums, minima and maxima per text:
-    the script of the first letter; after it, nothing outside that script's blocks or no letter
-    of another script (the single-script path); otherwise letters per script (the translation
-    path). Texts with code points past the table take :func:`detect_script` itself.
+    is joined into one array of code points and read once by a compiled kernel
+    (:func:`~lingoloom.langid.scan.scan_scripts`) that takes every decision of :func:`script_counts`
+    from :func:`_facts`: the script of the first letter; after it, nothing outside that script's
+    blocks or no letter of another script (the single-script path); otherwise letters per script
+    (the translation path). Texts with code points past the table take :func:`detect_script` itself.
     """
     n = len(texts)
     if n == 0:
@@ -339,58 +342,26 @@ def script_columns(texts: Sequence[str]) -> ScriptColumns:
     windows = [text if len(text) <= MAX_SCRIPT_CHARS else _script_window(text) for text in texts]
     lengths = np.fromiter(map(len, windows), np.int64, n)
     ends = np.cumsum(lengths)
-    starts = ends - lengths
-    # a trailing NUL (no letter, no script) closes the last segment of the reductions below
-    codepoints = np.frombuffer("".join([*windows, "\x00"]).encode("utf-32-le", "surrogatepass"), np.uint32)
+    codepoints = np.frombuffer("".join(windows).encode("utf-32-le", "surrogatepass"), np.uint32)
     table, char_scripts = _facts()
-    # one 4-byte row per character, gathered as uint32 (a 2-D row gather is ten times slower)
-    facts = table.view(np.uint32).ravel().take(codepoints, mode="clip").view(np.uint8).reshape(-1, 4)
-    flags = facts[:, _COL_FLAGS]
-    # the first letter of each text: the first of a run of letters, or of the text's own part of one
-    letter_like = (flags & _FIRST) > 0
-    run_starts = letter_like.copy()
-    run_starts[1:] &= ~letter_like[:-1]
-    run_starts[starts] = letter_like[starts]
-    firsts = np.flatnonzero(run_starts)
-    if len(firsts):
-        first = firsts[np.minimum(np.searchsorted(firsts, starts), len(firsts) - 1)]
-        has_first = (first >= starts) & (first < ends)
-        script = np.where(has_first, char_scripts.take(codepoints[first], mode="clip"), 0)
-    else:
-        first, has_first, script = starts, np.zeros(n, bool), np.zeros(n, np.uint8)
-    # segments [start, first letter] and (first letter, end) of every text, interleaved
-    after = np.where(has_first, first + 1, ends)
-    bounds = np.empty(2 * n, np.int64)
-    bounds[0::2], bounds[1::2] = starts, after
-    head, tail = starts < after, after < ends
-    alpha = np.add.reduceat(flags & _ALPHA, bounds, dtype=np.int64)
-    letters = np.where(head, alpha[0::2], 0) + np.where(tail, alpha[1::2], 0)
-    outside = np.where(tail, np.bitwise_or.reduceat(facts[:, _COL_OUTSIDE], bounds)[1::2], 0)
-    lowest = np.where(tail, np.minimum.reduceat(facts[:, _COL_LETTER_SCRIPT_OR_MAX], bounds)[1::2], 255)
-    highest = np.where(tail, np.maximum.reduceat(facts[:, _COL_LETTER_SCRIPT], bounds)[1::2], 0)
-    in_blocks = (_BLOCK_BIT[script] > 0) & ((outside & _BLOCK_BIT[script]) == 0)
-    no_other = (lowest >= script) & (highest <= script)
-    # texts with code points past the table take detect_script's own path
-    own_path = np.zeros(n, bool)
-    if int(codepoints.max()) >= _TABLE_SIZE:
-        own_path = (lengths > 0) & (np.add.reduceat(flags & _BEYOND, starts) > 0)
-    single = (script > 0) & (in_blocks | no_other) & ~own_path
-    empty = ~has_first & ~own_path
-    mixed = ~(single | empty | own_path)  # script_counts' translation path
+    script, letters, kinds = scan_scripts(
+        codepoints, ends - lengths, ends, table.view(np.uint32).ravel(), char_scripts, _BLOCK_BIT, _COMPOUND,
+        _ALPHA, _FIRST, _BEYOND,
+    )
     columns = ScriptColumns(_CODE_ARRAY[script].tolist(), [1.0] * n, letters.tolist(), {})
-    simple = single & ~_COMPOUND[script]
-    if simple.all():
+    if not kinds.any():
         return columns
     codes, counts = script.tolist(), columns.letters
-    detailed = np.flatnonzero(~simple & (single | mixed)).tolist()
+    detailed = np.flatnonzero((kinds == COMPOUND) | (kinds == MIXED)).tolist()
     letters_of, han = _details([windows[i] for i in detailed])
     details = dict(zip(detailed, zip(letters_of, han)))
-    for i in np.flatnonzero(~simple).tolist():
-        if single[i]:
+    for i in np.flatnonzero(kinds).tolist():
+        kind = kinds[i]
+        if kind == COMPOUND:
             profile = _profile(windows[i], {_CODES[codes[i]]: counts[i]}, details[i][1])
-        elif empty[i]:
+        elif kind == EMPTY:
             profile = ScriptProfile(UNDETERMINED, 0.0, 0, {})
-        elif mixed[i]:
+        elif kind == MIXED:
             profile = _profile(windows[i], *details[i])
         else:
             profile = detect_script(texts[i])

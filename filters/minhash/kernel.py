@@ -11,15 +11,14 @@ A text the tables cannot fold one code point at a time comes back as ``NORMALISE
 normalises it in Python and calls again with ``fold=False``.
 
 numba compiles these functions on their first call in a process (seconds; tens of seconds on a
-loaded machine) and caches the machine code next to this file, in ``NUMBA_CACHE_DIR``, or in
-numba's per-user cache folder when this folder is not writable; without any writable cache
-folder they are compiled in memory every time.
+loaded machine) and caches them (see :mod:`lingoloom.pipelines.compiled`).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from lingoloom.pipelines.compiled import jit as _jit
 
 #: Token hash: polynomial over code points with base P, plus length * K, then fmix64.
 P = 0x100000001B3
@@ -53,13 +52,6 @@ MARK = np.uint32(0x20000000)
 SPECIAL = MARK
 _VALUE = np.uint32(MARK - 1)
 MAX_EXPANSION = 4
-
-
-def _jit(fn):
-    try:
-        return njit(cache=True, nogil=True)(fn)
-    except RuntimeError:  # numba found no writable cache folder: compile in memory
-        return njit(nogil=True)(fn)
 
 
 @_jit
