@@ -11,7 +11,11 @@ the same texts, in one run:
   :class:`~lingoloom.langid.labeller.Labeller` (lid.176, no ensemble) without mixed-language
   detection, with the defaults, and with the paragraph pass forced on every document,
   datatrove's ``LanguageFilter`` (ft176, the same model file), and the ensemble with heliport
-  when installed; medians of ``--repeats`` interleaved runs;
+  when installed; medians of ``--repeats`` interleaved runs. Raw ``predict`` returns per text a
+  tuple of labels and an array of scores; the labeller returns column-wise
+  :class:`~lingoloom.langid.labeller.Labels` (canonical labels, scores, top-k, scripts, actions)
+  whose per-text :class:`~lingoloom.langid.labeller.LangResult` objects are built when read, so
+  one more contender reads every one of them back;
 - quality on UDHR: accuracy and macro-F1 of raw lid.176, our labels, our labels without script
   post-processing, heliport, and the ensemble, over the languages each covers and their union,
   grouped by script and by region, plus the script-confusable languages.
@@ -118,11 +122,15 @@ def throughput(texts: Sequence[str], repeats: int, batch: int = 256) -> dict[str
             raw_model.predict([t.replace("\n", " ") for t in chunk], k=3)
 
     def labelled(labeller: Labeller) -> Callable[[], None]:
-        def run() -> None:  # each batch's results dropped as soon as it is done, as raw() drops its own
+        def run() -> None:  # each batch's labels dropped as soon as it is done, as raw() drops its own
             for chunk in chunks:
                 labeller.label(chunk)
 
         return run
+
+    def read_back() -> None:  # what a consumer wanting one object per text pays on top
+        for chunk in chunks:
+            list(plain.label(chunk))
 
     def datatrove() -> None:
         for t in texts:
@@ -131,6 +139,7 @@ def throughput(texts: Sequence[str], repeats: int, batch: int = 256) -> dict[str
     contenders: dict[str, Callable[[], object]] = {
         "raw fastText predict": raw,
         "lingoloom lid176, mixed detection off": labelled(plain),
+        "lingoloom lid176, mixed detection off, every LangResult built": read_back,
         "lingoloom lid176, defaults (paragraph pass below 0.95)": labelled(default),
         "lingoloom lid176, paragraph pass on every document": labelled(every),
         "datatrove LanguageFilter": datatrove,
@@ -156,19 +165,19 @@ def udhr_quality(shared: Path) -> dict[str, EvalReport]:
     gold = [g for g, _ in pairs]
     fasttext = FastTextIdentifier()
     runs: dict[str, Callable[[list[str]], list[str]]] = {
-        "raw lid.176": lambda t: [p[0][0] for p in fasttext.predict(t, 1)],
-        "lingoloom lid.176": lambda t: [r.language for r in Labeller(LangIdSettings(ensemble="off")).label(t)],
-        "lingoloom lid.176, no script post-processing": lambda t: [
-            r.language for r in Labeller(LangIdSettings(ensemble="off", script_refinement=False)).label(t)
-        ],
+        "raw lid.176": lambda t: fasttext.predict(t, 1).best()[0],
+        "lingoloom lid.176": lambda t: Labeller(LangIdSettings(ensemble="off")).label(t).languages,
+        "lingoloom lid.176, no script post-processing": lambda t: Labeller(
+            LangIdSettings(ensemble="off", script_refinement=False)
+        ).label(t).languages,
     }
     if heliport_available():
         heliport = HeliportIdentifier()
         alone = Labeller(LangIdSettings(ensemble="off"), primary=heliport)
         both = Labeller(LangIdSettings(ensemble="on"))
-        runs["raw heliport"] = lambda t: [p[0][0] for p in heliport.predict(t, 1)]
-        runs["lingoloom heliport alone"] = lambda t: [r.language for r in alone.label(t)]
-        runs["lingoloom ensemble lid.176 + heliport"] = lambda t: [r.language for r in both.label(t)]
+        runs["raw heliport"] = lambda t: heliport.predict(t, 1).best()[0]
+        runs["lingoloom heliport alone"] = lambda t: alone.label(t).languages
+        runs["lingoloom ensemble lid.176 + heliport"] = lambda t: both.label(t).languages
     return {name: score(gold, predict_labels(fn, texts)) for name, fn in runs.items()}
 
 

@@ -57,11 +57,11 @@ def langid_command(
     settings = LangIdSettings(model=model, model_path=model_path, ensemble=ensemble if not raw else "off")
     if raw:
         identifier = FastTextIdentifier(model, model_path)
-        predict = lambda texts: [p[0][0] if p else "und" for p in identifier.predict(texts, 1)]  # noqa: E731
+        predict = lambda texts: identifier.predict(texts, 1).best()[0]  # noqa: E731
         models = [identifier.info()]
     else:
         labeller = Labeller(settings)
-        predict = lambda texts: [r.language for r in labeller.label(texts)]  # noqa: E731
+        predict = lambda texts: labeller.label(texts).languages  # noqa: E731
         models = labeller.models_info()
     report = evaluate(pairs, predict)
     report.skipped_labels = skipped

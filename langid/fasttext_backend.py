@@ -18,7 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
-from lingoloom.langid.backend import Identifier, Prediction, merge_scores
+from lingoloom.langid.backend import Identifier, Predictions, merge_scores
 from lingoloom.langid.labels import FASTTEXT_PREFIX, normalize_label
 from lingoloom.langid.models import ModelSpec, model_info, resolve_model
 
@@ -66,7 +66,7 @@ class FastTextIdentifier(Identifier):
             self._loaded_model = model
         return self._loaded_model
 
-    def predict(self, texts: Sequence[str], k: int = 3) -> list[Prediction]:
+    def predict(self, texts: Sequence[str], k: int = 3) -> Predictions:
         # what fastText's `predict(list)` does, minus its per-text newline check: each text ends with
         # the newline fastText reads as its end-of-sentence token, inner newlines (when the batch has
         # any: one C-speed search) become spaces
@@ -75,23 +75,21 @@ class FastTextIdentifier(Identifier):
         else:
             lines = [text + "\n" for text in texts]
         raw_labels, raw_scores = self.fasttext_model.f.multilinePredict(lines, k, 0.0, "strict")
-        if not raw_labels:
-            return []
         canonical = self._loaded_labels.__getitem__
         if not self._loaded_distinct:  # raw labels sharing a canonical one (GlotLID-style): merge them
-            return [
+            return Predictions.from_rows([
                 merge_scores(list(zip(map(canonical, labels), scores.tolist())), k)
                 for labels, scores in zip(raw_labels, raw_scores)
-            ]
-        # the whole batch at once: clip (fastText's softmax can round past 1), convert and pair, then
-        # cut the pairs into each text's (a text may have fewer than k labels)
-        flat = np.concatenate(raw_scores)
+            ])
+        # the whole batch at once: clip (fastText's softmax can round past 1) and convert the scores,
+        # map the labels; k labels for every text (never more) stay two flat columns
+        flat = np.concatenate(raw_scores) if raw_scores else np.zeros(0)
         scores = np.minimum(flat, 1.0).tolist() if flat.size and flat.max() >= 1.0 else flat.tolist()
-        pairs = list(zip(map(canonical, chain.from_iterable(raw_labels)), scores))
-        if len(pairs) == k * len(raw_labels):  # k labels for every text (never more): fixed-width cuts
-            return [pairs[start : start + k] for start in range(0, len(pairs), k)]
+        labels = list(map(canonical, chain.from_iterable(raw_labels)))
+        if len(labels) == k * len(raw_labels):
+            return Predictions(labels, scores, k) if k else Predictions.from_rows([[] for _ in raw_labels])
         offsets = [0, *accumulate(map(len, raw_labels))]
-        return [pairs[start:end] for start, end in zip(offsets, offsets[1:])]
+        return Predictions.from_rows([list(zip(labels[a:b], scores[a:b])) for a, b in zip(offsets, offsets[1:])])
 
     def labels(self) -> frozenset[str]:
         self.fasttext_model

@@ -17,7 +17,7 @@ import importlib.metadata
 import importlib.util
 from typing import Sequence
 
-from lingoloom.langid.backend import Identifier, Prediction, merge_scores
+from lingoloom.langid.backend import Identifier, Prediction, Predictions, merge_scores
 from lingoloom.langid.labels import UNKNOWN, normalize_label
 
 LICENCE = "GPL-3.0"
@@ -64,14 +64,14 @@ class HeliportIdentifier(Identifier):
         label = self._loaded_labels.get(code)
         return label if label is not None else normalize_label(code)
 
-    def predict(self, texts: Sequence[str], k: int = 3) -> list[Prediction]:
+    def predict(self, texts: Sequence[str], k: int = 3) -> Predictions:
         model = self.heliport_model
         out: list[Prediction] = []
         for text in texts:
             raw = model.identify_topk_with_score(text.replace("\n", " "), max(k, self.candidates))
             probabilities = scores_to_probabilities(raw)
             out.append(merge_scores([(self._label(code), p) for code, p in probabilities], k))
-        return out
+        return Predictions.from_rows(out)
 
     def labels(self) -> frozenset[str]:
         self.heliport_model

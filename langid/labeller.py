@@ -19,10 +19,9 @@ order of operations for a batch of texts:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import repeat
-from typing import Sequence
+from typing import Iterator, Sequence
 
-from lingoloom.langid.backend import Identifier, Prediction
+from lingoloom.langid.backend import Identifier, Prediction, Predictions
 from lingoloom.langid.ensemble import Decision, Ensemble
 from lingoloom.langid.identifiers import build_primary, build_secondary
 from lingoloom.langid.labels import UNKNOWN
@@ -50,6 +49,60 @@ class LangResult:
     opinions: dict[str, Prediction] = field(default_factory=dict)
 
 
+@dataclass(slots=True)
+class Labels(Sequence[LangResult]):
+    """The language decisions for a batch of texts, one entry per text in each column.
+
+    Reading ``labels[i]`` gives text ``i``'s :class:`LangResult`; the columns are what is kept, so
+    that a batch of short texts does not cost a handful of objects per text (see :class:`Predictions`).
+    ``decisions`` holds the ensemble's decision for each text (``None`` without an ensemble, or for
+    an empty text).
+    """
+
+    languages: list[str]
+    scores: list[float]
+    tops: Predictions
+    scripts: list[str]
+    script_shares: list[float]
+    script_actions: list[str | None]
+    mixed: list[bool]
+    empty: list[bool]
+    decisions: list[Decision | None] | None = None
+
+    def __len__(self) -> int:
+        return len(self.languages)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        decision = self.decisions[index] if self.decisions is not None else None
+        return LangResult(
+            self.languages[index], self.scores[index], self.tops[index], self.mixed[index], self.empty[index],
+            self.scripts[index], self.script_shares[index], self.script_actions[index],
+            decision.rule if decision else None, decision.disagreement if decision else None,
+            decision.opinions if decision else {},
+        )
+
+    def __iter__(self) -> Iterator[LangResult]:
+        return map(self.__getitem__, range(len(self)))
+
+    def spread(self, positions: Sequence[int], columns: ScriptColumns) -> Labels:
+        """These labels placed at ``positions`` of the batch ``columns`` describes; every other text
+        is empty (no letters: ``und``, score 0, its script, no share)."""
+        size = len(columns.scripts)
+        languages, scores, shares = [UNKNOWN] * size, [0.0] * size, [0.0] * size
+        actions: list[str | None] = [None] * size
+        mixed, empty = [False] * size, [True] * size
+        decisions: list[Decision | None] | None = None if self.decisions is None else [None] * size
+        for new, at in enumerate(positions):
+            languages[at], scores[at], shares[at] = self.languages[new], self.scores[new], self.script_shares[new]
+            actions[at], mixed[at], empty[at] = self.script_actions[new], self.mixed[new], False
+            if decisions is not None:
+                decisions[at] = self.decisions[new]
+        tops = self.tops.spread(positions, size)
+        return Labels(languages, scores, tops, list(columns.scripts), shares, actions, mixed, empty, decisions)
+
+
 def _keep_opinions(prediction: Prediction, opinions: dict[str, Prediction], k: int) -> Prediction:
     """The best ``k`` of ``prediction``, making room for each model's own top label (both opinions are kept)."""
     top = list(prediction[:k])
@@ -72,14 +125,14 @@ class Labeller:
         """Name, path, checksum and licence of every model used (for the manifest and the card)."""
         return [self.primary.info()] + ([self.secondary.info()] if self.secondary is not None else [])
 
-    def _refine(self, predictions: list[Prediction], columns: ScriptColumns) -> tuple[list[Prediction], list[str | None]]:
+    def _refine(self, predictions: Predictions, columns: ScriptColumns) -> tuple[Predictions, list[str | None]]:
         if not self.settings.script_refinement:
             return predictions, [None] * len(predictions)
         return refine_batch(predictions, columns, self.settings.script_min_share)
 
     def _identify(
         self, texts: Sequence[str], columns: ScriptColumns
-    ) -> tuple[list[Prediction], list[str | None], list[Decision] | None]:
+    ) -> tuple[Predictions, list[str | None], list[Decision] | None]:
         """Each text's prediction, the script action taken on it, and the ensemble's decisions (if any)."""
         k = self.settings.top_k
         first, actions = self._refine(self.primary.predict(texts, k), columns)
@@ -87,49 +140,34 @@ class Labeller:
             return first, actions, None
         second, _ = self._refine(self.secondary.predict(texts, k), columns)
         decisions = list(map(self.ensemble.decide, first, second, columns.profiles()))
-        kept = [_keep_opinions(d.prediction, d.opinions, k) for d in decisions]
+        kept = Predictions.from_rows([_keep_opinions(d.prediction, d.opinions, k) for d in decisions])
         return kept, actions, decisions
 
-    def label(self, texts: Sequence[str]) -> list[LangResult]:
-        """One :class:`LangResult` per text, in order."""
+    def label(self, texts: Sequence[str]) -> Labels:
+        """The :class:`Labels` of a batch of texts (one :class:`LangResult` per text, in order)."""
         samples = prepare_texts(texts, self.settings.max_chars)
         columns = script_columns(samples)
         if samples and min(columns.letters) == 0:  # texts with no letters left: empty results
-            return self._label_some(samples, columns)
+            todo = [i for i, n in enumerate(columns.letters) if n]
+            return self._label_all([samples[i] for i in todo], columns.take(todo)).spread(todo, columns)
         return self._label_all(samples, columns)
 
-    def _label_some(self, samples: list[str], columns: ScriptColumns) -> list[LangResult]:
-        todo = [i for i, n in enumerate(columns.letters) if n]
-        labelled = iter(self._label_all([samples[i] for i in todo], columns.take(todo)))
-        return [
-            next(labelled) if n else LangResult(UNKNOWN, 0.0, [], empty=True, script=script)
-            for script, n in zip(columns.scripts, columns.letters)
-        ]
-
-    def _label_all(self, samples: list[str], columns: ScriptColumns) -> list[LangResult]:
-        """Results of texts that all have letters."""
-        if not samples:
-            return []
+    def _label_all(self, samples: list[str], columns: ScriptColumns) -> Labels:
+        """Labels of texts that all have letters."""
         predictions, actions, decisions = self._identify(samples, columns)
-        languages, scores = zip(*[prediction[0] for prediction in predictions])
-        false = repeat(False)
-        results = list(map(
-            LangResult, languages, map(float, scores), predictions, false, false, columns.scripts, columns.shares, actions
-        ))
-        if decisions is not None:
-            for result, decision in zip(results, decisions):
-                result.ensemble_rule = decision.rule
-                result.disagreement = decision.disagreement
-                result.opinions = decision.opinions
-        if self.settings.mixed:
-            self._apply_mixture(samples, results)
-        return results
+        languages, scores = predictions.best()
+        n = len(samples)
+        labels = Labels(languages, scores, predictions, columns.scripts, columns.shares, actions, [False] * n, [False] * n, decisions)
+        if self.settings.mixed and n:
+            self._apply_mixture(samples, labels)
+        return labels
 
-    def _apply_mixture(self, samples: list[str], results: list[LangResult]) -> None:
+    def _apply_mixture(self, samples: list[str], labels: Labels) -> None:
         parts = [segments(sample, self.settings.mixed_min_segment_chars) if "\n" in sample else [] for sample in samples]
         gate = self.settings.mixed_check_below
         owners = [
-            i for i, p in enumerate(parts) if len(p) >= 2 and (results[i].score < gate or results[i].script_share < gate)
+            i for i, p in enumerate(parts)
+            if len(p) >= 2 and (labels.scores[i] < gate or labels.script_shares[i] < gate)
         ]
         flat = [segment for i in owners for segment in parts[i]]
         if not flat:
@@ -137,16 +175,17 @@ class Labeller:
         labelled, _, _ = self._identify(flat, script_columns(flat))
         offset = 0
         min_share = self.settings.mixed_min_share
+        changed: dict[int, Prediction] = {}
         for i in owners:
             n = len(parts[i])
             mixture = aggregate(parts[i], labelled[offset : offset + n])
             offset += n
             if not mixture.is_mixed(min_share):
                 continue
-            result = results[i]
             primary = mixture.primary
-            scores = dict(result.top)
-            result.language = primary
-            result.score = float(scores.get(primary, mixture.confidence[primary]))
-            result.top = mixture.ranked(min_share)
-            result.mixed = True
+            scores = dict(labels.tops[i])
+            labels.languages[i] = primary
+            labels.scores[i] = float(scores.get(primary, mixture.confidence[primary]))
+            labels.mixed[i] = True
+            changed[i] = mixture.ranked(min_share)
+        labels.tops = labels.tops.replaced(changed)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Sequence
 
-from lingoloom.langid.backend import Prediction
+from lingoloom.langid.backend import Prediction, Predictions
 from lingoloom.langid.labels import UNKNOWN, UNKNOWN_SCRIPT, split_label, with_script
 from lingoloom.langid.scripts import ScriptColumns, ScriptProfile
 
@@ -76,24 +76,27 @@ def refine_with_script(prediction: Prediction, profile: ScriptProfile, min_share
 
 
 def refine_batch(
-    predictions: list[Prediction], columns: ScriptColumns, min_share: float = 0.5
-) -> tuple[list[Prediction], list[str | None]]:
+    predictions: Predictions, columns: ScriptColumns, min_share: float = 0.5
+) -> tuple[Predictions, list[str | None]]:
     """:func:`refine_with_script` of each prediction of a batch, given the texts' scripts
-    (:class:`~lingoloom.langid.scripts.ScriptColumns`), as two lists: predictions and actions.
+    (:class:`~lingoloom.langid.scripts.ScriptColumns`): the refined predictions and the actions.
 
-    Most predictions already name the text's script: one cached look-up per text sets them aside.
+    Most predictions already name the text's script: one cached look-up of each best label sets
+    them aside (as it does texts with no prediction, whose best label is ``und``).
     """
     actions: list[str | None] = [None] * len(predictions)
-    split, scripts = _split, columns.scripts
+    split, letters, scripts = _split, columns.letters, columns.scripts
+    best, _ = predictions.best()
     todo = [
-        i for i, (prediction, script) in enumerate(zip(predictions, scripts))
-        if prediction and split(prediction[0][0])[1] != script and columns.letters[i]
+        i for i, (label, script) in enumerate(zip(best, scripts))
+        if split(label)[1] != script and letters[i] and label != UNKNOWN
     ]
-    if todo:
-        predictions = list(predictions)
-        for i in todo:
-            predictions[i], actions[i] = _refine(predictions[i], scripts[i], columns.shares[i], min_share)
-    return predictions, actions
+    changed: dict[int, Prediction] = {}
+    for i in todo:
+        refined, actions[i] = _refine(predictions[i], scripts[i], columns.shares[i], min_share)
+        if actions[i] is not None:
+            changed[i] = refined
+    return predictions.replaced(changed), actions
 
 
 def _refine(prediction: Prediction, text_script: str, share: float, min_share: float) -> tuple[Prediction, str | None]:

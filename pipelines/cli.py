@@ -50,6 +50,7 @@ def run(
     fresh: bool = typer.Option(False, "--fresh", help="Discard unfinished work in the output folder first."),
 ) -> None:
     """Run a pipeline definition. Extra --options after the config go to Beam as pipeline options."""
+    from lingoloom.langid.models import ModelNotAvailableError
     from lingoloom.pipelines.console import run_with_progress
     from lingoloom.schemas.config import ConfigError, load_run_config
 
@@ -59,8 +60,12 @@ def run(
         typer.secho(str(err), fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
     out_dir = out or run_config.output_dir(config.parent if config.parent.name == "runs" else "runs")
-    run_with_progress(run_config, out_dir, engine=engine, workers=workers, fresh=fresh, runner=runner,
-                      pipeline_args=list(ctx.args))
+    try:
+        run_with_progress(run_config, out_dir, engine=engine, workers=workers, fresh=fresh, runner=runner,
+                          pipeline_args=list(ctx.args))
+    except ModelNotAvailableError as err:
+        typer.secho(f"{config}: langid: {err}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command()

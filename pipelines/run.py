@@ -110,6 +110,7 @@ def execute(config: RunConfig, out_dir: str | Path, engine: str | None = None, w
     workers = workers or config.engine.workers
     out = output_uri(out_dir)
     started = time.time()
+    models_used(config)  # a language-ID model that is neither local nor downloadable fails here, before any work
     if engine == "local":
         if is_remote(out):
             raise ValueError(f"the local engine writes to a local folder, not {out}; use --engine beam for remote outputs")

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lingoloom.langid.backend import merge_scores
+from lingoloom.langid.backend import Predictions, merge_scores
 from lingoloom.langid.fasttext_backend import FastTextIdentifier
 from lingoloom.langid.labeller import Labeller, LangResult
 from lingoloom.langid.labels import UNKNOWN
@@ -138,7 +138,7 @@ def _straightforward_label(labeller: Labeller, text: str) -> LangResult:
 
 def _labels_equal(texts: list[str]) -> None:
     labeller = Labeller(LangIdSettings(ensemble="off", mixed=False))
-    assert labeller.label(texts) == [_straightforward_label(labeller, text) for text in texts]
+    assert list(labeller.label(texts)) == [_straightforward_label(labeller, text) for text in texts]
 
 
 def test_labeller_equals_the_per_text_composition() -> None:
@@ -148,3 +148,43 @@ def test_labeller_equals_the_per_text_composition() -> None:
 def test_labeller_equals_the_per_text_composition_on_udhr_lines(shared_data: Path) -> None:
     pairs = list(udhr_pairs(shared_data / "langid"))
     _labels_equal([text for _, text in pairs[::25]])  # ~1,100 lines in every script of the UDHR
+
+
+def test_column_wise_predictions_read_like_a_list_of_rows() -> None:
+    rows = [
+        [("fra_Latn", 0.9), ("eng_Latn", 0.05)],
+        [("deu_Latn", 0.7), ("nld_Latn", 0.2)],
+        [("eng_Latn", 0.5), ("sco_Latn", 0.4)],
+    ]
+    flat = Predictions([label for row in rows for label, _ in row], [score for row in rows for _, score in row], 2)
+    for predictions in (flat, Predictions.from_rows(rows)):
+        assert len(predictions) == 3 and list(predictions) == rows and predictions == rows
+        assert predictions[-1] == rows[2] and predictions[1:] == rows[1:]
+        assert predictions.best() == (["fra_Latn", "deu_Latn", "eng_Latn"], [0.9, 0.7, 0.5])
+        with pytest.raises(IndexError):
+            predictions[3]
+    vetoed = [(UNKNOWN, 0.0), *rows[1]]
+    changed = flat.replaced({1: vetoed})
+    assert list(changed) == [rows[0], vetoed, rows[2]] and changed.best()[0] == ["fra_Latn", UNKNOWN, "eng_Latn"]
+    assert list(flat) == rows  # replacing rows makes a copy
+    spread = flat.spread([0, 2, 3], 5)
+    assert list(spread) == [rows[0], [], rows[1], rows[2], []]
+    assert spread.best() == (["fra_Latn", UNKNOWN, "deu_Latn", "eng_Latn", UNKNOWN], [0.9, 0.0, 0.7, 0.5, 0.0])
+
+
+def test_label_columns_agree_with_each_result_read_back() -> None:
+    """Empty texts, script actions and a mixed-language document in one batch (mixed detection on)."""
+    french = "Le marché du samedi ouvre très tôt et les habitants du quartier y viennent acheter des légumes frais."
+    german = "Am Nachmittag fahren wir mit dem Fahrrad an den See, weil das Wetter endlich warm und sonnig geworden ist."
+    labeller = Labeller(LangIdSettings(ensemble="off"))
+    texts = ENCODABLE + ["\n".join([french, french, german, german])]
+    labels = labeller.label(texts)
+    results = list(labels)
+    assert len(labels) == len(results) == len(texts)
+    assert labels.languages == [r.language for r in results] and labels.scores == [r.score for r in results]
+    assert list(labels.tops) == [r.top for r in results] and labels[2:5] == results[2:5]
+    assert [r.language for r in results if r.empty] == [UNKNOWN] * 3  # "", "   " and digits with punctuation
+    assert results[-1].mixed and {label for label, _ in results[-1].top} == {"fra_Latn", "deu_Latn"}
+    assert any(r.script_action for r in results)
+    assert list(labeller.label(texts[:-1])) == results[:-1]  # a text's result does not depend on its batch
+    assert list(labeller.label([])) == [] and list(labeller.label(["", " 12 "])) == [results[0], results[0]]

@@ -129,8 +129,25 @@ def test_both_opinions_survive_the_top_k_cut() -> None:
     assert _keep_opinions(merged, opinions, 3) == [("swh_Latn", 0.9), ("eng_Latn", 0.5), ("zul_Latn", 0.3)]
 
 
-def test_named_model_downloads_once_from_the_hub_then_loads_offline(tiny_model: Path, tmp_path: Path, monkeypatch) -> None:
-    """The real huggingface_hub client against a local Hub (tests/hub_server.py): download, cache, reuse offline."""
+RUNS = Path(__file__).resolve().parents[1] / "runs"
+SHIPPED = ["commoncrawl-sample.yaml", "vie-crawl.yaml"]
+
+
+def test_shipped_run_definitions_select_glotlid_downloaded_once() -> None:
+    from lingoloom.schemas.config import load_run_config
+
+    for name in SHIPPED:
+        langid = load_run_config(RUNS / name).langid
+        assert (langid.model, langid.download, langid.model_path) == ("glotlid-v3", True, None), name
+
+
+@pytest.mark.parametrize("run_definition", SHIPPED)
+def test_shipped_run_definitions_download_glotlid_once_then_run_offline(
+    run_definition: str, tiny_model: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """The identifier built from a shipped run definition's ``langid`` section, with the real
+    huggingface_hub client against a local Hub (tests/hub_server.py) serving a tiny model as
+    ``cis-lmu/glotlid``: downloaded once, cached, then loaded with the Hub unreachable."""
     import os
 
     import huggingface_hub.constants
@@ -141,21 +158,42 @@ def test_named_model_downloads_once_from_the_hub_then_loads_offline(tiny_model: 
     monkeypatch.setattr(huggingface_hub.constants, "AGENT_HARNESSES_PATH", str(tmp_path / "agents.json"))
     env = {**os.environ, "HF_HUB_CACHE": str(tmp_path / "cache"), "HF_HUB_DISABLE_XET": "1", "HF_HOME": str(tmp_path / "hf")}
     script = (
-        "import sys; from lingoloom.langid.fasttext_backend import FastTextIdentifier as F; "
-        "m = F('glotlid-v3', allow_download=sys.argv[1] == 'online'); "
+        "import sys; from lingoloom.langid.labeller import Labeller; from lingoloom.schemas.config import load_run_config; "
+        "m = Labeller(load_run_config(sys.argv[1]).langid).primary; "
         "print(m.info()['licence'], m.info()['sha256'], m.predict(['Bonke abantu bazalwa bekhululekile'], 1)[0][0][0])"
     )
+    path = str(RUNS / run_definition)
     with HubServer() as hub:
         api = HfApi(endpoint=hub.endpoint, token=hub.state.token)
         api.create_repo("cis-lmu/glotlid", repo_type="model")
         api.upload_file(path_or_fileobj=str(tiny_model), path_in_repo="model_v3.bin", repo_id="cis-lmu/glotlid")
-        online = subprocess.run([sys.executable, "-c", script, "online"], env={**env, "HF_ENDPOINT": hub.endpoint},
+        online = subprocess.run([sys.executable, "-c", script, path], env={**env, "HF_ENDPOINT": hub.endpoint},
                                 capture_output=True, text=True, timeout=120)
         assert online.returncode == 0, online.stderr
         assert hub.count("GET", r"/resolve/") == 1
     digest = hashlib.sha256(tiny_model.read_bytes()).hexdigest()
     assert online.stdout.split() == ["Apache-2.0", digest, "zul_Latn"]
-    offline = subprocess.run([sys.executable, "-c", script, "offline"], capture_output=True, text=True, timeout=120,
+    offline = subprocess.run([sys.executable, "-c", script, path], capture_output=True, text=True, timeout=120,
                              env={**env, "HF_ENDPOINT": "http://127.0.0.1:9", "HF_HUB_OFFLINE": "1"})
     assert offline.returncode == 0, offline.stderr
     assert offline.stdout.split() == online.stdout.split()
+
+
+def test_a_run_whose_model_is_unavailable_stops_before_any_work(tmp_path: Path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from lingoloom.pipelines.cli import app
+
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    warc = tmp_path / "in.warc"
+    warc.write_bytes(b"")
+    config = tmp_path / "glot.yaml"
+    out = tmp_path / "out"
+    config.write_text(
+        f"name: glot\ninputs:\n  - type: warc\n    paths: [{warc}]\nlangid:\n  model: glotlid-v3\noutput:\n  dir: {out}\n"
+    )
+    result = CliRunner().invoke(app, ["run", str(config)])
+    assert result.exit_code == 2, result.output
+    assert "glotlid-v3 is not cached locally" in result.output and "langid.model_path" in result.output
+    assert not out.exists() or not any(out.rglob("*.parquet"))
