@@ -10,6 +10,7 @@ import pytest
 
 from lingoloom.filters.minhash.neardup import synthetic_corpus
 from lingoloom.filters.minhash.run_local import run_minhash_local
+from lingoloom.pipelines.engines import pools
 from lingoloom.schemas.minhash import MinHashSettings
 from lingoloom.schemas.record import rows_to_table
 
@@ -83,12 +84,13 @@ def test_keeps_one_per_duplicate_group_with_the_deterministic_survivor(corpus, r
         assert size == sum(1 for s in result.values() if s[2] == survivor)
 
 
-def test_same_result_whatever_the_input_order_split_workers_or_memory(corpus, reference, tmp_path):
+def test_same_result_whatever_the_input_order_split_workers_or_memory(corpus, reference, tmp_path, monkeypatch):
     shuffled = list(corpus)
     random.Random(9).shuffle(shuffled)
     paths = write_inputs(tmp_path / "in", shuffled, 4, prefix="other")
     assert run(tmp_path, "a", paths[::-1], MinHashSettings(url_dedup=False)) == reference
-    # two workers and several spill partitions
+    # two workers (a pool of processes, however small the inputs) and several spill partitions
+    monkeypatch.setattr(pools, "IN_PROCESS_BYTES", 0)
     assert run(tmp_path, "b", paths, MinHashSettings(url_dedup=False, partitions=5), workers=2) == reference
     assert len(list((tmp_path / "b" / "work" / "buckets").iterdir())) == 5
 

@@ -31,6 +31,7 @@ from lingoloom.filters.minhash.local import (
     Survivors,
 )
 from lingoloom.filters.minhash.spill import partition_count
+from lingoloom.pipelines.engines.pools import phase_workers
 from lingoloom.schemas.minhash import MinHashSettings
 
 #: Safety stop for the components loop (large-star/small-star converges in O(log^2 n) rounds).
@@ -51,15 +52,16 @@ def run_minhash_local(
     _check_plan(work, plan)
     partitions, files = plan["partitions"], len(plan["inputs"])
 
-    # Each stage starts its own worker pool; forking is much cheaper than datatrove's default
-    # forkserver (which re-imports the stack per pool) but only safe without other threads.
+    # Each stage starts its own worker pool (unless the inputs are small: see phase_workers); forking
+    # is much cheaper than datatrove's default forkserver (which re-imports the stack per pool) but
+    # only safe without other threads.
     start_method = "fork" if threading.active_count() == 1 else "forkserver"
 
     def execute(step, tasks: int, name: str) -> None:
         LocalPipelineExecutor(
             pipeline=[step],
             tasks=tasks,
-            workers=max(1, min(workers, tasks)),
+            workers=phase_workers(plan["inputs"], workers, tasks),
             logging_dir=str(work / "logs" / name),
             start_method=start_method,
         ).run()

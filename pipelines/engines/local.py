@@ -19,6 +19,9 @@ Phases (``<out>/work/`` holds everything that is not published):
   scatter   apply decisions, split by language                        -> work/buckets/<lang>/NNNNN.parquet
   gather    one task per published shard, rows sorted by id           -> data/<lang>/train-k-of-n.parquet
   finalize  stats, manifest, card
+
+A phase after ``process`` over small inputs runs its tasks in the engine's own process
+(:func:`~lingoloom.pipelines.engines.pools.phase_workers`); the tasks and outputs are the same.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -57,6 +60,7 @@ from lingoloom.pipelines.sources.inputs import InputReader
 from lingoloom.pipelines.stats import RunStats, merge_stats, read_datatrove_stats
 from lingoloom.pipelines.storage import write_bytes
 from lingoloom.pipelines.writers.parquet import language_shard_path, sort_by_id, write_table_atomic
+from lingoloom.pipelines.engines.pools import phase_workers
 from lingoloom.pipelines.writers.records import LanguageBucketWriter, RecordShardWriter
 from lingoloom.pipelines.writers.shards import shard_count, shard_of
 from lingoloom.pipelines.writers.summaries import SummaryWriter, read_summaries
@@ -197,14 +201,16 @@ class LocalEngine:
         self.fresh = fresh
         self.logging_dirs: list[Path] = []
 
-    def _execute(self, phase: str, pipeline: list, tasks: int) -> None:
+    def _execute(self, phase: str, pipeline: list, tasks: int, inputs: Sequence[str | Path] = ()) -> None:
+        """Run ``tasks`` tasks of ``pipeline``; with small ``inputs`` (the files the phase reads), in
+        this process rather than in a pool of workers (see :func:`phase_workers`)."""
         logging_dir = self.work / "logs" / phase
         self.logging_dirs.append(logging_dir)
         if tasks == 0:
             return
         executor = QuietLocalExecutor(
-            pipeline=pipeline, tasks=tasks, workers=min(self.workers, tasks), logging_dir=str(logging_dir),
-            skip_completed=True,
+            pipeline=pipeline, tasks=tasks, workers=phase_workers(inputs, self.workers, tasks),
+            logging_dir=str(logging_dir), skip_completed=True,
         )
         stop = threading.Event()
         watcher = threading.Thread(target=self._watch, args=(phase, logging_dir, tasks, stop), daemon=True)
@@ -249,7 +255,7 @@ class LocalEngine:
         if "exact_dedup" in stages:
             exact_dir = self.work / "decisions" / "exact"
             partitions = max(1, self.workers)
-            self._execute("exact", [_ExactDecide(record_files, str(exact_dir))], partitions)
+            self._execute("exact", [_ExactDecide(record_files, str(exact_dir))], partitions, record_files)
             exact = ApplyDecisions("exact_dedup", [str(exact_dir / f"{r:05d}.parquet") for r in range(partitions)],
                                    default_reason="exact_duplicate")
             if "minhash" in stages:
@@ -257,7 +263,7 @@ class LocalEngine:
                 # survivor is never a record exact dedup already removed.
                 deduped_dir = self.work / "records_exact"
                 self._execute("exact_apply", [RecordShardReader(record_files), exact, RecordShardWriter(deduped_dir)],
-                              len(record_files))
+                              len(record_files), record_files)
                 record_files = [str(deduped_dir / Path(p).name) for p in record_files]
             else:
                 appliers.append(exact)
@@ -266,11 +272,12 @@ class LocalEngine:
 
         bucket_dir = self.work / "buckets"
         self._execute("scatter", [RecordShardReader(record_files), *appliers, LanguageBucketWriter(bucket_dir)],
-                      len(record_files))
+                      len(record_files), record_files)
         shard_tasks = plan_shards(bucket_dir, self.config.output.max_rows_per_shard,
                                   self.config.output.max_bytes_per_shard)
         self._remove_stale_shards(shard_tasks)
-        self._execute("gather", [_GatherShard(shard_tasks, str(bucket_dir), str(self.out))], len(shard_tasks))
+        self._execute("gather", [_GatherShard(shard_tasks, str(bucket_dir), str(self.out))], len(shard_tasks),
+                      sorted(bucket_dir.glob("*/*.parquet")))
 
         stats = merge_stats([resolved.stats, *(read_datatrove_stats(d) for d in self.logging_dirs
                                                 if (d / "stats").exists())])
@@ -293,7 +300,7 @@ class LocalEngine:
         kept_dir = self.work / "records_langid"
         self._execute("langid_threshold", [RecordShardReader(record_files),
                                            ApplyLanguageThresholds(deferred_thresholds(used, settings)),
-                                           RecordShardWriter(kept_dir)], len(record_files))
+                                           RecordShardWriter(kept_dir)], len(record_files), record_files)
         return [str(kept_dir / Path(p).name) for p in record_files]
 
     def _minhash(self, record_files: list[str]) -> PipelineStep:
