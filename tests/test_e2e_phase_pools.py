@@ -19,7 +19,7 @@ def published(out: Path) -> dict[str, bytes]:
 
 
 def test_in_process_phases_write_what_worker_pools_write(tmp_path: Path, monkeypatch) -> None:
-    warcs = write_demo_warcs(tmp_path / "warc", files=3)
+    warcs = write_demo_warcs(tmp_path / "warc", files=2)
     config = parse_run_config({"name": "pools", "inputs": [{"type": "warc", "paths": [str(p) for p in warcs]}],
                                "engine": {"workers": 2}})
     in_process = execute(config, tmp_path / "in_process", workers=2)
