@@ -18,7 +18,6 @@ to a prediction list given the text's :class:`~lingoloom.langid.scripts.ScriptPr
 from __future__ import annotations
 
 from functools import cache
-from typing import Sequence
 
 from lingoloom.langid.backend import Prediction, Predictions
 from lingoloom.langid.labels import UNKNOWN, UNKNOWN_SCRIPT, split_label, with_script

@@ -43,7 +43,7 @@ from datatrove.executor import LocalPipelineExecutor
 from datatrove.pipeline.base import PipelineStep
 
 from lingoloom.filters.decisions import ApplyDecisions
-from lingoloom.filters.exact_dedup import DECISION_SCHEMA, exact_duplicate_decisions
+from lingoloom.filters.exact_dedup import exact_duplicate_decisions
 from lingoloom.langid.calibrated import (
     REPORT_PATH,
     SUMMARY_KEY,
