@@ -9,7 +9,7 @@ models and data the run used (lid.176 is CC BY-SA 3.0 and must be attributed).
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 from huggingface_hub import DatasetCardData
 
@@ -24,6 +24,16 @@ LID176_ATTRIBUTION = (
     "(Joulin et al., 2016; Grave et al., 2018), © Facebook, Inc., licensed under "
     "[CC BY-SA 3.0](https://creativecommons.org/licenses/by-sa/3.0/); the model is used unmodified."
 )
+LID176_NOT_USED = (
+    "lingoloom's default language-identification model, fastText `lid.176.ftz` (Joulin et al., 2016; "
+    "Grave et al., 2018; © Facebook, Inc., [CC BY-SA 3.0](https://creativecommons.org/licenses/by-sa/3.0/)), "
+    "was not used for this dataset: the models above were."
+)
+
+
+def lid_attribution(models: Sequence[Mapping[str, Any]]) -> str:
+    """The card's sentence on lid.176: its attribution when the run used it, else that it did not."""
+    return LID176_ATTRIBUTION if any(m.get("name") == "lid176" for m in models) else LID176_NOT_USED
 
 
 def card_metadata(config: RunConfig, figures: list[LanguageFigures], extra_configs: Sequence[dict] = ()) -> DatasetCardData:
@@ -83,6 +93,7 @@ def render_card(config: RunConfig, figures: list[LanguageFigures], stats: RunSta
         f"- `{m.get('name')}` ({m.get('licence', 'licence unknown')}), sha256 `{m.get('sha256', '?')[:16]}…`"
         for m in models
     ) or "- none recorded"
+    lid_names = " + ".join(f"`{m.get('name')}`" for m in models) or "a language-ID model"
     description = config.card.description or config.description or "A multilingual web-text dataset."
     first = figures[0].language if figures else "eng_Latn"
     body = f"""
@@ -91,7 +102,7 @@ def render_card(config: RunConfig, figures: list[LanguageFigures], stats: RunSta
 {description}
 
 Built with [lingoloom](https://github.com/lingoloom/lingoloom): web pages were extracted with trafilatura,
-identified by language with fastText, filtered for quality with per-language thresholds and de-duplicated.
+identified by language with {lid_names}, filtered for quality with per-language thresholds and de-duplicated.
 It holds **{total:,} documents in {len(figures)} language configs**.
 
 ## Languages
@@ -123,7 +134,7 @@ filters), `minhash_cluster_size`, `content_hash`, `warc_record_id`.
 
 {model_lines}
 
-{LID176_ATTRIBUTION}
+{lid_attribution(models)}
 
 The dataset itself is released under `{config.card.license}`. Its texts remain subject to the rights of their
 authors and publishers.

@@ -68,3 +68,18 @@ def test_dedup_and_langid_sections_are_measured_from_the_shards(tmp_path: Path) 
     assert f"| `cmn_Hans` | {applied:.2f} | 0.985 | 0.980 |" in langid
     sources = sources_section(config)
     assert "robots.txt is honoured for user agent `lingoloom-bot`" in sources
+
+
+def test_card_names_the_language_id_models_the_run_used() -> None:
+    from lingoloom.pipelines.card import LID176_ATTRIBUTION, render_card
+    from lingoloom.pipelines.graph import STAGE_ORDER
+
+    config = parse_run_config({"name": "t", "inputs": [{"type": "warc", "paths": ["x.warc"]}]}, "test")
+    glotlid = [{"name": "glotlid-v3", "licence": "Apache-2.0", "sha256": "ab" * 32}]
+    card = render_card(config, [], {}, glotlid, STAGE_ORDER)
+    assert "identified by language with `glotlid-v3`" in card and "`glotlid-v3` (Apache-2.0)" in card
+    assert LID176_ATTRIBUTION not in card and "`lid.176.ftz`" in card and "was not used for this dataset" in card
+    both = [{"name": "lid176", "licence": "CC-BY-SA-3.0", "sha256": "cd" * 32},
+            {"name": "heliport", "licence": "GPL-3.0", "sha256": ""}]
+    card = render_card(config, [], {}, both, STAGE_ORDER)
+    assert "identified by language with `lid176` + `heliport`" in card and LID176_ATTRIBUTION in card

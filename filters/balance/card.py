@@ -229,8 +229,9 @@ def limitations_section(report: Mapping[str, Any], table: FairnessTable | None) 
     if not lines:
         lines = ["- No language is dominated by one site or source type, and no filter hit one language far harder."]
     lines += [
-        "- Language identification (fastText `lid.176`) confuses closely related languages and varieties and is "
-        "weak on short texts and on languages it was not trained on; such text is mislabelled or left out.",
+        "- Language identification (the models under *Models and licences*) confuses closely related languages and "
+        "varieties and is weak on short texts and on languages it was not trained on; such text is mislabelled or "
+        "left out.",
         "- Source types come from URL conventions and miss sites that do not follow them; treat them as lower bounds.",
         "- Token counts are estimates from characters per script; real counts depend on the tokenizer you train with.",
         "- Web text over-represents some countries, topics and registers; small languages on the web are often "
