@@ -66,7 +66,14 @@ class Predictions(Sequence[Prediction]):
         return list(zip(self._labels[start:end], self._scores[start:end]))
 
     def __iter__(self) -> Iterator[Prediction]:
-        return map(self.__getitem__, range(self._size))
+        width = self._width
+        if not width:  # every row is kept whole
+            return map(self._rows.__getitem__, range(self._size))
+        pairs = list(zip(self._labels, self._scores))
+        rows = [pairs[start : start + width] for start in range(0, len(pairs), width)]
+        for index, row in self._rows.items():
+            rows[index] = row
+        return iter(rows)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and len(self) == len(other) and list(self) == list(other)

@@ -84,6 +84,10 @@ class Labels(Sequence[LangResult]):
         )
 
     def __iter__(self) -> Iterator[LangResult]:
+        columns = (self.languages, self.scores, self.tops, self.mixed, self.empty, self.scripts, self.script_shares,
+                   self.script_actions)
+        if self.decisions is None:
+            return map(LangResult, *columns)
         return map(self.__getitem__, range(len(self)))
 
     def spread(self, positions: Sequence[int], columns: ScriptColumns) -> Labels:
