@@ -99,7 +99,7 @@ class Predictions(Sequence[Prediction]):
 
     def spread(self, positions: Sequence[int], size: int) -> Predictions:
         """These predictions placed at ``positions`` of a batch of ``size`` texts; the others empty."""
-        rows: dict[int, Prediction] = dict.fromkeys(range(size), [])
+        rows: dict[int, Prediction] = {index: [] for index in range(size)}
         rows.update(zip(positions, self))
         return Predictions([], [], 0, rows)
 
