@@ -161,7 +161,8 @@ class Labeller:
         predictions, actions, decisions = self._identify(samples, columns)
         languages, scores = predictions.best()
         n = len(samples)
-        labels = Labels(languages, scores, predictions, columns.scripts, columns.shares, actions, [False] * n, [False] * n, decisions)
+        labels = Labels(languages, scores, predictions, columns.scripts, columns.shares, actions,
+                        [False] * n, [False] * n, decisions)
         if self.settings.mixed and n:
             self._apply_mixture(samples, labels)
         return labels

@@ -75,16 +75,16 @@ def balance_and_measure_local(config: RunConfig, out_dir: Path) -> None:
 
 
 def finalize(config: RunConfig, out_dir: str | Path, stats: RunStats, engine: str, workers: int,
-             started: float, finished: float, config_sha256: str) -> RunOutcome:
+             started: float, finished: float, config_sha256: str, models: list[dict]) -> RunOutcome:
     """Write stats, card (with plots) and manifest into a folder (local or remote) whose engine has
-    written the shards and its reports (``stats/shards.json``, with balance on ``stats/balance.json`` ...)."""
+    written the shards and its reports (``stats/shards.json``, with balance on ``stats/balance.json`` ...).
+    ``models`` are the run's language-ID models (:func:`models_used`, resolved when the run started)."""
     folder = OutputFolder(out_dir)
     for report in folder.glob("stats/*.json"):
         folder.read(report)  # the engine's reports are published as they are
     folder.write(STATS_JSON, stats_json(stats))
     entries = read_shard_entries(folder)
     figures = figures_of(entries)
-    models = models_used(config)
     extras = card_extras(config, folder, entries, stats, models, STAGE_ORDER, config_sha256)
     folder.write(CARD, render_card(config, figures, stats, models, STAGE_ORDER, extras).encode("utf-8"))
     files = manifest_files(entries, folder)
@@ -110,7 +110,7 @@ def execute(config: RunConfig, out_dir: str | Path, engine: str | None = None, w
     workers = workers or config.engine.workers
     out = output_uri(out_dir)
     started = time.time()
-    models_used(config)  # a language-ID model that is neither local nor downloadable fails here, before any work
+    models = models_used(config)  # a language-ID model neither local nor downloadable fails here, before any work
     if engine == "local":
         if is_remote(out):
             raise ValueError(f"the local engine writes to a local folder, not {out}; use --engine beam for remote outputs")
@@ -124,4 +124,4 @@ def execute(config: RunConfig, out_dir: str | Path, engine: str | None = None, w
                          pipeline_args=list(pipeline_args or config.engine.pipeline_options))
     else:
         raise ValueError(f"unknown engine {engine!r}; choose 'local' or 'beam'")
-    return finalize(config, out, stats, engine, workers, started, time.time(), config_fingerprint(config))
+    return finalize(config, out, stats, engine, workers, started, time.time(), config_fingerprint(config), models)
