@@ -19,6 +19,7 @@ from lingoloom.pipelines.crawl.cli import crawl_command
 from lingoloom.filters.minhash.cli import dedup_command
 from lingoloom.filters.languages_cli import languages_app
 from lingoloom.langid.cli import langid_command
+from lingoloom.pipelines.estimate.cli import estimate_command
 from lingoloom.pipelines.extract.cli import extract_command
 from lingoloom.pipelines.publish.cli import publish_command
 
@@ -37,6 +38,7 @@ eval_app.command("dedup")(dedup_command)
 eval_app.command("langid")(langid_command)
 eval_app.command("extract")(extract_command)
 app.command("crawl")(crawl_command)
+app.command("estimate")(estimate_command)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
