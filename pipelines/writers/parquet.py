@@ -39,11 +39,15 @@ def language_shard_path(out_dir: str | Path, language: str, index: int, count: i
     return Path(out_dir) / "data" / language / shard_file_name(index, count)
 
 
-def _write_options(row_group_rows: int) -> dict[str, Any]:
-    options: dict[str, Any] = {"compression": "zstd", "write_page_index": True, "row_group_size": row_group_rows}
+def _writer_options() -> dict[str, Any]:
+    options: dict[str, Any] = {"compression": "zstd", "write_page_index": True}
     if "use_content_defined_chunking" in (pq.ParquetWriter.__doc__ or ""):
         options["use_content_defined_chunking"] = True
     return options
+
+
+def _write_options(row_group_rows: int) -> dict[str, Any]:
+    return {**_writer_options(), "row_group_size": row_group_rows}
 
 
 def write_table_atomic(table: pa.Table, path: str | Path, row_group_rows: int = ROW_GROUP_ROWS) -> Path:
@@ -64,6 +68,64 @@ def write_rows_atomic(rows: Iterable[Mapping[str, Any]], path: str | Path, schem
                       row_group_rows: int = ROW_GROUP_ROWS) -> Path:
     """Validate ``rows`` against ``schema`` and write them atomically."""
     return write_table_atomic(rows_to_table(rows, schema), path, row_group_rows)
+
+
+class StreamingRowWriter:
+    """Validated rows to one Parquet file, one row group at a time, appearing complete on :meth:`close`.
+
+    Why it exists: a task's rows must not all sit in memory before they are written (a Common Crawl
+    WARC file holds tens of thousands of pages). Rows are buffered up to ``row_group_rows`` (or
+    until :meth:`flush`), validated like :func:`write_rows_atomic` and appended to a temporary
+    sibling that is renamed into place on close; with no rows, the file holds the schema only.
+    Full row groups give the same file :func:`write_rows_atomic` writes for the same rows.
+    """
+
+    def __init__(self, path: str | Path, schema: pa.Schema = RECORD_SCHEMA, row_group_rows: int = ROW_GROUP_ROWS):
+        self.path = Path(path)
+        self.schema = schema
+        self.row_group_rows = row_group_rows
+        self.rows: list[Mapping[str, Any]] = []
+        self.written = 0
+        self._tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.tmp")
+        self._writer: pq.ParquetWriter | None = None
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        """Buffer ``row``; a full buffer is written as a row group."""
+        self.rows.append(row)
+        if len(self.rows) >= self.row_group_rows:
+            self.flush()
+
+    def _open(self) -> pq.ParquetWriter:
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = pq.ParquetWriter(self._tmp, self.schema, **_writer_options())
+        return self._writer
+
+    def flush(self) -> None:
+        """Write the buffered rows (validated) as row groups of the file."""
+        if self.rows:
+            table = rows_to_table(self.rows, self.schema)
+            self._open().write_table(table, row_group_size=self.row_group_rows)
+            self.written += len(self.rows)
+            self.rows = []
+
+    def close(self) -> Path:
+        """Write what is buffered and move the file into place."""
+        try:
+            self.flush()
+            self._open().close()
+            os.replace(self._tmp, self.path)
+        finally:
+            self.abort()
+        return self.path
+
+    def abort(self) -> None:
+        """Drop the temporary file (nothing appears at ``path``)."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if self._tmp.exists():
+            self._tmp.unlink()
 
 
 def sort_by_id(table: pa.Table) -> pa.Table:
