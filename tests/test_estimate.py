@@ -51,7 +51,7 @@ def test_the_fit_separates_fixed_and_per_record_costs_and_never_goes_negative() 
 def test_projection_pays_fixed_costs_per_task_and_spreads_records_over_cores() -> None:
     model = CostModel(cpu=Linear(10.0, 0.1), wall=Linear(10.0, 0.1), run_cpu_seconds=5.0, run_wall_seconds=5.0,
                       stage_bytes={"process": Linear(0.0, 1000.0), "published": Linear(0.0, 500.0)},
-                      peak_rss_mb=600.0, sample_files=1, sample_workers=2, source_bytes_per_record=16_000.0)
+                      peak_rss_mb=600.0, sample_files=1, sample_workers=2, input_bytes_per_record=16_000.0)
     one_file = project(model, Target("inputs", 1, 1000, 16_000_000), "local", 2, 4.0, Prices())
     assert one_file["cpu_seconds"] == pytest.approx(5 + 10 + 100)
     assert one_file["wall_hours"] * 3600 == pytest.approx(5 + 10 + 100)

@@ -24,6 +24,12 @@ def _size(n: float) -> str:
     return f"{n:,.1f} PB"
 
 
+def _hours(hours: float) -> str:
+    if hours >= 1:
+        return f"{hours:,.2f} h"
+    return f"{hours * 60:,.1f} min" if hours * 60 >= 1 else f"{hours * 3600:,.1f} s"
+
+
 def projection_table(projections: list[dict]) -> Table:
     """One row per target and engine."""
     table = Table(title="Projected cost (core-hours are the same work on every engine)")
@@ -31,9 +37,9 @@ def projection_table(projections: list[dict]) -> Table:
         table.add_column(column, justify="left" if column in ("target", "engine") else "right")
     for row in projections:
         table.add_row(row["target"], row["engine"], f"{row['cores']:,}", f"{row['records']:,}",
-                      f"{row['core_hours']:,.1f}", f"{row['wall_hours']:,.2f} h", _size(row["intermediate_bytes"]),
-                      _size(row["published_bytes"]), f"{row['compute_usd']:,.0f}",
-                      f"{row['storage_usd_per_month']:,.0f}")
+                      f"{row['core_hours']:,.3g}", _hours(row["wall_hours"]), _size(row["intermediate_bytes"]),
+                      _size(row["published_bytes"]), f"{row['compute_usd']:,.2f}",
+                      f"{row['storage_usd_per_month']:,.2f}")
     return table
 
 

@@ -96,11 +96,11 @@ class CostModel:
     peak_rss_mb: float
     sample_files: int
     sample_workers: int
-    source_bytes_per_record: float
+    input_bytes_per_record: float
 
     @classmethod
     def from_runs(cls, small: Measurement, large: Measurement, sample_files: int, workers: int,
-                  source_bytes_per_record: float) -> "CostModel":
+                  input_bytes_per_record: float) -> "CostModel":
         """Fit the two measured runs."""
         stages = sorted(set(small.stage_bytes) | set(large.stage_bytes))
         cpu = [sum(p.cpu_seconds for p in m.phases.values()) for m in (small, large)]
@@ -112,13 +112,14 @@ class CostModel:
             run_wall_seconds=max(0.0, min(small.wall_seconds - wall[0], large.wall_seconds - wall[1])),
             stage_bytes={s: Linear(0.0, large.stage_bytes.get(s, 0) / large.records) for s in stages},
             peak_rss_mb=max(small.peak_rss_mb, large.peak_rss_mb),
-            sample_files=sample_files, sample_workers=workers, source_bytes_per_record=source_bytes_per_record,
+            sample_files=sample_files, sample_workers=workers, input_bytes_per_record=input_bytes_per_record,
         )
 
 
 def targets(census: Census, model: CostModel, dump_files: int = DUMP_FILES, dump_bytes: int = DUMP_BYTES) -> list[Target]:
-    """The definition's own input and a Common Crawl dump of the same kind of records."""
-    dump_records = round(dump_bytes / max(1.0, model.source_bytes_per_record))
+    """The definition's own input and a Common Crawl dump of the same kind of records: its records are
+    its bytes over the input's file bytes per document record (request and metadata records included)."""
+    dump_records = round(dump_bytes / max(1.0, model.input_bytes_per_record))
     return [Target("inputs", census.files, census.records, census.bytes),
             Target("dump", dump_files, dump_records, dump_bytes)]
 

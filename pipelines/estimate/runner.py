@@ -76,8 +76,7 @@ def estimate(config: RunConfig, work_dir: Path, sample: int, workers: int | None
     large, census = sample_records(files, sample, work_dir / "sample-large")
     runs = [measure(sample_config(config, s), work_dir / name, workers, s.records)
             for s, name in ((small, "run-small"), (large, "run-large"))]
-    model = CostModel.from_runs(runs[0], runs[1], len(large.paths), workers,
-                                large.source_bytes / max(1, large.records))
+    model = CostModel.from_runs(runs[0], runs[1], len(large.paths), workers, census.bytes / max(1, census.records))
     projections = []
     for target in targets(census, model, dump_files, dump_bytes):
         for engine in ENGINES:
