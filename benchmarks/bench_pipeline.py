@@ -141,6 +141,7 @@ def _responses(warcs: list[Path]):
 def run_fineweb2(warcs: list[Path], out: Path) -> int:
     """FineWeb-2's shape from datatrove's blocks: extract, filter, then the 4-stage MinHash dedup."""
     from datatrove.executor import LocalPipelineExecutor
+    # datatrove.pipeline.dedup also imports its exact-substring dedup, which needs `tokenizers` (bench extra)
     from datatrove.pipeline.dedup import (
         MinhashDedupBuckets,
         MinhashDedupCluster,
