@@ -158,7 +158,13 @@ def run_fineweb2(warcs: list[Path], out: Path) -> int:
     from datatrove.pipeline.readers import ParquetReader, WarcReader
     from datatrove.pipeline.writers import ParquetWriter
 
+    from datatrove.pipeline.dedup.minhash import MinhashConfig
+    from datatrove.utils.hashing import HashConfig
+
     tasks = len(warcs)
+    # FineWeb-2's 64-bit hashes; sha1, as in bench_minhash: datatrove's xxhash default fails on str with
+    # the xxhash release installed here ("Strings must be encoded before hashing")
+    config = MinhashConfig(hash_config=HashConfig(hash_fc="sha1", precision=64))
 
     def execute(pipeline, name: str, task_count: int) -> None:
         LocalPipelineExecutor(pipeline=pipeline, tasks=task_count, workers=min(WORKERS, task_count),
@@ -173,9 +179,8 @@ def run_fineweb2(warcs: list[Path], out: Path) -> int:
         GopherQualityFilter(),
         C4QualityFilter(filter_no_terminal_punct=False),
         ParquetWriter(str(out / "filtered")),
-        MinhashDedupSignature(output_folder=str(out / "signatures")),
+        MinhashDedupSignature(output_folder=str(out / "signatures"), config=config),
     ], "filter", tasks)
-    config = MinhashDedupSignature(output_folder=str(out / "signatures")).config
     execute([MinhashDedupBuckets(input_folder=str(out / "signatures"), output_folder=str(out / "buckets"),
                                  config=config)], "buckets", config.num_buckets)
     execute([MinhashDedupCluster(input_folder=str(out / "buckets"), output_folder=str(out / "remove_ids"),
@@ -183,6 +188,19 @@ def run_fineweb2(warcs: list[Path], out: Path) -> int:
     execute([ParquetReader(str(out / "filtered")), MinhashDedupFilter(input_folder=str(out / "remove_ids")),
              ParquetWriter(str(out / "data"))], "dedup", tasks)
     return sum(1 for _ in _responses(warcs))
+
+
+def stage_seconds(logging_dir: Path) -> dict[str, float]:
+    """Seconds per pipeline step (datatrove's per-step timers, summed over tasks) of one executor's logs."""
+    import json
+
+    totals: dict[str, float] = {}
+    for path in sorted(logging_dir.glob("stats/*.json")):
+        for block in json.loads(path.read_text()):
+            timing = block.get("time_stats")
+            seconds = timing.get("total", 0.0) if isinstance(timing, dict) else float(timing or 0.0)
+            totals[block["name"]] = totals.get(block["name"], 0.0) + seconds
+    return totals
 
 
 PEERS = {
@@ -203,6 +221,13 @@ def bench_input(source: Path, root: Path, repeats: int) -> None:
             started = time.perf_counter()
             docs = PEERS[name](warcs, root / f"{list(PEERS).index(name)}-{attempt}")
             seconds[name].append(time.perf_counter() - started)
+    print(f"\nper-step seconds (summed over tasks, last repeat) on {source.name}:")
+    last = repeats - 1
+    for name, logs in (("lingoloom process phase", root / f"0-{last}" / "work" / "logs" / "process"),
+                       ("datatrove stock chain", root / f"1-{last}" / "logs"),
+                       ("FineWeb-2-shaped: filter + signatures", root / f"2-{last}" / "logs" / "filter")):
+        steps = ", ".join(f"{step} {sec:.1f}" for step, sec in stage_seconds(logs).items())
+        print(f"  {name}: {steps}")
     rates = {name: docs / statistics.median(values) for name, values in seconds.items()}
     ours = rates["lingoloom local engine"]
     print(f"\ninput: {source.name}, {docs} pages in {FILES} WARC files, {WORKERS} workers, {repeats} alternating repeats")
