@@ -7,10 +7,11 @@ process run (single core; CPU time, so that other load on the machine does not s
 1. quality and speed on gold pages: the Article Extraction Benchmark (181 pages) and the
    newspaper4k pages (23) from ``../shared/data/extraction``: precision, recall and F1 with the
    benchmark's own metric (metric.py), empty-output share and pages/s, for plain
-   ``trafilatura.extract`` (defaults, and ``favor_precision``) on the raw bytes, our three
+   ``trafilatura.extract`` (defaults, ``favor_precision``, ``favor_recall``) on the raw bytes, our three
    profiles through the pipeline's path (charset detection, extractor under the time limit),
    and resiliparse when installed; pages/s are medians over ``--repeats`` runs, the contenders
-   interleaved page by page;
+   interleaved page by page; then F1 and empty share again on the ``test`` half of each set
+   (``gold.gold_part``), the pages no setting was chosen on;
 2. the cost of the per-page time limit: the same ``trafilatura.extract`` call in a loop, bare and
    inside ``time_limit`` (in the main thread and in a worker thread), on the
    211 pages of ``bench/pages.warc.gz``; and the whole Extract step (WARC bodies in, records out)
@@ -33,7 +34,7 @@ from lingoloom.pipelines.extract import Extract
 from lingoloom.pipelines.extract.backends import make_extractor
 from lingoloom.pipelines.extract.charset import decode_body
 from lingoloom.pipelines.extract.evaluate import extract_page
-from lingoloom.pipelines.extract.gold import GoldPage, newspaper4k, scrapinghub_aeb
+from lingoloom.pipelines.extract.gold import GoldPage, gold_part, newspaper4k, scrapinghub_aeb
 from lingoloom.pipelines.extract.metric import aggregate, score_page
 from lingoloom.pipelines.extract.timelimit import time_limit
 from lingoloom.pipelines.steps import run_steps
@@ -55,6 +56,7 @@ def contenders() -> dict[str, Callable[[bytes], str]]:
     found: dict[str, Callable[[bytes], str]] = {
         "trafilatura.extract (defaults)": lambda body: trafilatura.extract(body) or "",
         "trafilatura.extract (favor_precision)": lambda body: trafilatura.extract(body, favor_precision=True) or "",
+        "trafilatura.extract (favor_recall)": lambda body: trafilatura.extract(body, favor_recall=True) or "",
     }
     for profile in ("precision", "recall", "fast"):
         extractor = make_extractor("trafilatura", profile=profile)
@@ -99,6 +101,15 @@ def quality_and_speed(sets: dict[str, list[GoldPage]], repeats: int) -> None:
             empty = sum(1 for out in texts if not out.strip()) / len(texts)
             pps = len(pages) / statistics.median(cpu[(name, set_name)])
             print(f"| {name} | {s.precision:.4f} | {s.recall:.4f} | **{s.f1:.4f}** | {empty:.1%} | {pps:.1f} |")
+        held_out = {page.id for page in gold_part(pages, "test")}
+        print(f"\n{set_name}, test half only ({len(held_out)} pages never used to choose settings)\n")
+        print("| extractor | F1 | empty |")
+        print("|---|---:|---:|")
+        for name in names:
+            kept = [(page, out) for page, out in zip(pages, outputs[(name, set_name)]) if page.id in held_out]
+            s = aggregate([score_page(page.text, out) for page, out in kept])
+            empty = sum(1 for _, out in kept if not out.strip()) / len(kept)
+            print(f"| {name} | {s.f1:.4f} | {empty:.1%} |")
     for set_name in sets:
         ratios = [p / f for p, f in zip(cpu[("lingoloom precision", set_name)], cpu[("lingoloom fast", set_name)])]
         print(f"fast / precision pages/s on {set_name}: median {statistics.median(ratios):.2f}x "

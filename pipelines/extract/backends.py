@@ -36,14 +36,16 @@ class TrafilaturaExtractor:
         self.markdown = markdown
         self._options = None
         self._fallback_options = None
+        self._rescue_options = None
         self._discarded_tags: tuple[str, ...] = ()
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        state["_options"] = state["_fallback_options"] = None  # rebuilt lazily in each worker
+        state["_options"] = state["_fallback_options"] = state["_rescue_options"] = None  # rebuilt lazily in each worker
         return state
 
-    def _build_options(self, fast: bool, with_metadata: bool):
+    def _build_options(self, fast: bool, with_metadata: bool, rescue: bool = False):
+        """Options of the profile's passes; ``rescue``: trafilatura's default focus, comments kept."""
         from trafilatura.settings import DEFAULT_CONFIG, Extractor as Options, set_date_params
 
         profile = self.profile
@@ -52,9 +54,9 @@ class TrafilaturaExtractor:
             # "txt": bare_extraction leaves the tree unserialised; _text() renders it once
             output_format="txt",
             fast=fast,
-            precision=profile.focus == "precision",
-            recall=profile.focus == "recall",
-            comments=False,
+            precision=profile.focus == "precision" and not rescue,
+            recall=profile.focus == "recall" and not rescue,
+            comments=rescue,
             # bold/italic markup kept as <hi> changes trafilatura's block heuristics and costs F1 (0.963
             # vs 0.966 on the AEB); headings, lists and tables survive without it (see extract())
             formatting=False,
@@ -68,14 +70,22 @@ class TrafilaturaExtractor:
         )
 
     def _text(self, document) -> str:
-        """Plain text of an extraction, headings/lists/tables rendered Markdown-like when asked."""
-        from trafilatura.xml import xmltotxt
-
+        """Plain text of an extraction (its comments after the main text when they were kept),
+        headings/lists/tables rendered Markdown-like when asked."""
         if document is None or document.body is None:
             return ""
+        text = self._render(document.body)
+        comments = getattr(document, "commentsbody", None)
+        if comments is not None and len(comments):
+            text = "\n".join(part for part in (text, self._render(comments)) if part)
+        return text
+
+    def _render(self, element) -> str:
+        from trafilatura.xml import xmltotxt
+
         if self.markdown:
-            return unescape_markdown(xmltotxt(document.body, True))
-        return xmltotxt(document.body, False)
+            return unescape_markdown(xmltotxt(element, True))
+        return xmltotxt(element, False)
 
     def extract(self, html: str) -> Extracted | None:
         from trafilatura import bare_extraction
@@ -85,6 +95,7 @@ class TrafilaturaExtractor:
             full_metadata = profile.metadata == "full"
             self._options = self._build_options(profile.fallback == "when_short", full_metadata)
             self._fallback_options = self._build_options(False, False)
+            self._rescue_options = self._build_options(False, False, rescue=True)
             self._discarded_tags = discarded_tags(self._options.images)
         # pre-cleaning profiles parse the page without scripts, styles and comments (preclean.py)
         source = strip_raw_blocks(html) if profile.preclean else html
@@ -100,17 +111,27 @@ class TrafilaturaExtractor:
             retried = self._text(bare_extraction(source, options=self._fallback_options))
             if len(retried) > len(text):
                 text = retried
+        rescued = False
+        if profile.rescue and not text.strip():
+            # on the page without what trafilatura's cleaning always discards (navigation, footers, form
+            # controls: never main text), since its baseline would otherwise return their text
+            tree = precleaned_tree(strip_raw_blocks(html), self._discarded_tags)
+            text = self._text(bare_extraction(tree, options=self._rescue_options)) if tree is not None else ""
+            rescued = bool(text.strip())
         if not text.strip():
             return None
         text = unicodedata.normalize("NFC", text)
         if profile.metadata == "light":
-            return light_metadata(html, text)
+            extracted = light_metadata(html, text)
+            extracted.rescued = rescued
+            return extracted
         return Extracted(
             text=text,
             title=getattr(document, "title", None) or None,
             author=getattr(document, "author", None) or None,
             published=getattr(document, "date", None) or None,
             canonical_url=canonical_link(html) or getattr(document, "url", None) or None,
+            rescued=rescued,
         )
 
 

@@ -9,6 +9,7 @@ paths pointing at the original files, so nothing is copied.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -31,6 +32,23 @@ class GoldPage:
             with gzip.open(self.html_path, "rb") as handle:
                 return handle.read()
         return self.html_path.read_bytes()
+
+
+PARTS = ("all", "tune", "test")
+
+
+def gold_part(pages: Iterable[GoldPage], part: str) -> list[GoldPage]:
+    """One fixed half of a gold set: ``tune`` (SHA-1 of the page id even) or ``test`` (odd), or ``all``.
+
+    Settings are chosen on the ``tune`` half and reported on the ``test`` half, which they never saw;
+    the halves depend only on the ids, so everyone splits the same way.
+    """
+    if part not in PARTS:
+        raise ValueError(f"unknown gold part {part!r}; choose one of {list(PARTS)}")
+    if part == "all":
+        return list(pages)
+    parity = 0 if part == "tune" else 1
+    return [page for page in pages if int(hashlib.sha1(page.id.encode("utf-8")).hexdigest(), 16) % 2 == parity]
 
 
 def read_gold(jsonl: Path) -> list[GoldPage]:

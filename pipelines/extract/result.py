@@ -19,6 +19,8 @@ class Extracted:
     author: str | None = None
     published: str | None = None  # ISO date, YYYY-MM-DD
     canonical_url: str | None = None
+    #: the text came from the extractor's last resort for pages its own settings left empty
+    rescued: bool = False
 
 
 class Extractor(Protocol):

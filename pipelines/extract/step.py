@@ -101,6 +101,8 @@ class Extract(RecordStep):
             return EXTRACT_FAILED
         if extracted is None or not extracted.text.strip():
             return EMPTY_TEXT
+        if extracted.rescued:
+            self.stat_update("rescued")
         doc.text = extracted.text
         meta["title"] = extracted.title
         meta["author"] = extracted.author
