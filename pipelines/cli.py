@@ -53,14 +53,9 @@ def run(
 ) -> None:
     """Run a pipeline definition. Extra --options after the config go to Beam as pipeline options."""
     from lingoloom.langid.models import ModelNotAvailableError
-    from lingoloom.pipelines.console import run_with_progress
-    from lingoloom.schemas.config import ConfigError, load_run_config
+    from lingoloom.pipelines.console import config_or_exit, run_with_progress
 
-    try:
-        run_config = load_run_config(config)
-    except ConfigError as err:
-        typer.secho(str(err), fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from None
+    run_config = config_or_exit(config)
     out_dir = out or run_config.output_dir(config.parent if config.parent.name == "runs" else "runs")
     try:
         run_with_progress(run_config, out_dir, engine=engine, workers=workers, fresh=fresh, runner=runner,

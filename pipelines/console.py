@@ -28,6 +28,19 @@ def quiet_library_logs() -> None:
     logger.add(sys.stderr, level="WARNING")
 
 
+def config_or_exit(path: Path):
+    """The validated run definition at ``path``; a bad one is printed in red and the command exits with 2."""
+    import typer
+
+    from lingoloom.schemas.config import ConfigError, load_run_config
+
+    try:
+        return load_run_config(path)
+    except ConfigError as err:
+        typer.secho(str(err), fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+
+
 def run_with_progress(config, out_dir: Path, engine: str | None = None, workers: int | None = None,
                       fresh: bool = False, runner: str | None = None, pipeline_args: list[str] | None = None):
     """Run ``config`` with a progress bar per phase, then print the summary."""

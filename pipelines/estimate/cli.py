@@ -86,14 +86,10 @@ def estimate_command(
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the report here (default: <work>/estimate.json)."),
 ) -> None:
     """Measure a definition on a sample of its WARC records and project the whole input and a Common Crawl dump."""
+    from lingoloom.pipelines.console import config_or_exit
     from lingoloom.pipelines.estimate.runner import estimate
-    from lingoloom.schemas.config import ConfigError, load_run_config
 
-    try:
-        run_config = load_run_config(config)
-    except ConfigError as err:
-        typer.secho(str(err), fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from None
+    run_config = config_or_exit(config)
     work = work or Path("runs") / f"{run_config.name}-estimate"
     prices = Prices(price_dataflow_vcpu_hour, price_dataflow_gb_hour, price_vm_vcpu_hour, price_vm_gb_hour,
                     price_storage_gb_month)
